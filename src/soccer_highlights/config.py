@@ -1,0 +1,99 @@
+"""Every tunable number of the tool, in one typed place.
+
+Defaults here are the ones the CLI shows in ``--help``; modules take these dataclasses instead of
+loose keyword arguments so that a setting has one name and one default everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AudioConfig:
+    """How audio is decoded for analysis (not for the reel, which keeps the source quality)."""
+
+    sample_rate: int = 16_000
+    """16 kHz keeps the crowd band (up to 8 kHz) and is cheap to resample to."""
+    chunk_s: float = 10.0
+    """Decoded audio is handed on in chunks of this length, so memory never depends on the half's length."""
+
+
+@dataclass(frozen=True)
+class ExcitementConfig:
+    """The training-free detector: crowd and commentary get loud around shots and goals."""
+
+    frame_s: float = 0.1
+    """Analysis frame of the short-time spectrum."""
+    hop_s: float = 0.5
+    """Resolution of the output score curve."""
+    smooth_s: float = 3.0
+    """A roar lasts seconds; smoothing over this span keeps single shouts or whistles from peaking."""
+    crowd_band_hz: tuple[float, float] = (1_000.0, 4_000.0)
+    """Broadband crowd noise and raised voices; chants and the commentator's voice sit mostly below it."""
+    loudness_weight: float = 0.5
+    """Share of the loudness term in the score; the rest is the crowd-band term."""
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    """From a score curve to the list of cuts."""
+
+    threshold: float = 0.5
+    """Peaks below this normalised score are ignored."""
+    nms_window_s: float = 12.0
+    """Of two peaks closer than this, only the higher one is kept."""
+    pad_before_s: float = 8.0
+    """Seconds kept before a peak: the seed's own recommendation, so the build-up is in the cut."""
+    pad_after_s: float = 4.0
+    """Seconds kept after a peak: the finish and the first reaction."""
+    merge_gap_s: float = 2.0
+    """Segments closer than this are joined, so the reel does not jump back and forth."""
+    budget_s: float | None = None
+    """Optional total length of the reel; the best-scoring segments are kept until it is full."""
+
+
+@dataclass(frozen=True)
+class ReelConfig:
+    """The uniform spec every cut is re-encoded to, so the concat demuxer can join them."""
+
+    width: int = 398
+    height: int = 224
+    fps: int = 25
+    sample_rate: int = 48_000
+    channels: int = 2
+    crf: int = 23
+    preset: str = "veryfast"
+    audio_bitrate: str = "128k"
+
+
+@dataclass(frozen=True)
+class SynthConfig:
+    """Synthetic SoccerNet-style matches for tests, the demo and the benchmark."""
+
+    minutes: float = 3.0
+    """Length of each half."""
+    width: int = 398
+    height: int = 224
+    fps: int = 25
+    sample_rate: int = 48_000
+    highlights_per_half: float | None = None
+    """Highlight events per half; by default the real rate (about 13 per 45 minutes), at least 2."""
+    other_events_per_minute: float = 2.0
+    """Other SoccerNet events (throw-ins, fouls, ...), each with a weak cue."""
+    distractors_per_half: float | None = None
+    """Chants and close-ups with no event; by default one per 4 minutes, at least 1 of each."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of one run, written next to its outputs so a result can be traced back."""
+
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    excitement: ExcitementConfig = field(default_factory=ExcitementConfig)
+    segments: SegmentConfig = field(default_factory=SegmentConfig)
+    reel: ReelConfig = field(default_factory=ReelConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,84 @@
+"""A detector that needs no training: the crowd and the commentators get loud at shots and goals.
+
+The score mixes two per-half z-scores of short-time audio features: overall loudness, and the energy
+of the crowd band (broadband roar and raised voices, above most of a chant's or a commentator's
+energy). Both are smoothed over a few seconds, because a roar lasts seconds while whistles and
+single shouts do not. It streams the audio in chunks, so its memory is flat in the half's length.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from soccer_highlights.config import AudioConfig, ExcitementConfig
+from soccer_highlights.detectors.base import HalfSource, ProgressFn, ScoreCurve, moving_average, scale_to_unit
+from soccer_highlights.media.decode import iter_audio
+from soccer_highlights.media.errors import MediaError
+
+EPS = 1e-10
+
+
+class AudioExcitementDetector:
+    name = "audio-excitement"
+
+    def __init__(self, config: ExcitementConfig | None = None, audio: AudioConfig | None = None):
+        self.config = config or ExcitementConfig()
+        self.audio = audio or AudioConfig()
+
+    def frame_features(
+        self, source: HalfSource, progress: ProgressFn | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Loudness and crowd-band level in dB for every analysis frame of the half."""
+        if source.video is None:
+            raise MediaError(f"half {source.half}: the audio-excitement detector needs the video file")
+        sr = self.audio.sample_rate
+        frame_len = round(self.config.frame_s * sr)
+        n_fft = 1 << (frame_len - 1).bit_length()
+        freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
+        lo_hz, hi_hz = self.config.crowd_band_hz
+        band = (freqs >= lo_hz) & (freqs < hi_hz)
+        window = np.hanning(frame_len).astype(np.float32)
+        loudness: list[np.ndarray] = []
+        crowd: list[np.ndarray] = []
+        carry = np.zeros(0, dtype=np.float32)
+        for chunk in iter_audio(source.video, sr, self.audio.chunk_s):
+            samples = np.concatenate([carry, chunk.samples]) if len(carry) else chunk.samples
+            n = len(samples) // frame_len
+            carry = samples[n * frame_len :]
+            if n:
+                frames = samples[: n * frame_len].reshape(n, frame_len)
+                loudness.append(10 * np.log10(np.mean(frames**2, axis=1) + EPS))
+                power = np.abs(np.fft.rfft(frames * window, n=n_fft, axis=1)) ** 2
+                crowd.append(10 * np.log10(power[:, band].sum(axis=1) / n_fft + EPS))
+            if progress:
+                progress(chunk.end_s)
+        if not loudness:
+            raise MediaError(f"{source.video}: its audio track is empty")
+        return np.concatenate(loudness), np.concatenate(crowd)
+
+    def score_half(self, source: HalfSource, progress: ProgressFn | None = None) -> ScoreCurve:
+        cfg = self.config
+        loudness, crowd = self.frame_features(source, progress)
+        per_hop = max(1, round(cfg.hop_s / cfg.frame_s))
+        n_hops = len(loudness) // per_hop
+        if n_hops == 0:
+            n_hops, per_hop = 1, len(loudness)
+        smooth = max(1, round(cfg.smooth_s / cfg.hop_s))
+        terms = []
+        for feature in (loudness, crowd):
+            hops = feature[: n_hops * per_hop].reshape(n_hops, per_hop).mean(axis=1)
+            terms.append(_robust_z(moving_average(hops, smooth)))
+        raw = cfg.loudness_weight * terms[0] + (1.0 - cfg.loudness_weight) * terms[1]
+        return ScoreCurve(
+            half=source.half,
+            hop_s=per_hop * cfg.frame_s,
+            scores=scale_to_unit(raw),
+            duration_s=source.duration_s,
+            detector=self.name,
+        )
+
+
+def _robust_z(values: np.ndarray) -> np.ndarray:
+    median = np.median(values)
+    mad = np.median(np.abs(values - median)) * 1.4826
+    return (values - median) / max(mad, 1e-6)

@@ -1,0 +1,1 @@
+"""How good a reel or a detector is: coverage of labelled events, SoccerNet metrics, plots."""

@@ -1,0 +1,170 @@
+"""Streaming decode: frames sampled at a target rate and audio in fixed chunks.
+
+Both generators hold only a small buffer, whatever the video's length, and both stamp their
+output with seconds measured from the container's origin (see :func:`probe.origin_s`), so a
+frame and an audio sample with the same time were shown and heard together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from soccer_highlights.media.errors import MediaError
+from soccer_highlights.media.probe import open_container, origin_s
+
+GAP_TOLERANCE_S = 0.1
+"""A jump in audio timestamps larger than this is filled with silence to keep the clock."""
+
+
+@dataclass(frozen=True)
+class SampledFrame:
+    time_s: float
+    """The sample time this frame stands for: ``k / fps`` from the origin."""
+    rgb: np.ndarray
+    """``(height, width, 3)`` uint8."""
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    start_s: float
+    samples: np.ndarray
+    """Mono float32 in [-1, 1]."""
+    sample_rate: int
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + len(self.samples) / self.sample_rate
+
+
+def iter_frames(
+    path: str | Path,
+    fps: float,
+    size: tuple[int, int] | None = None,
+    start_s: float = 0.0,
+    end_s: float | None = None,
+) -> Iterator[SampledFrame]:
+    """Yield frames at ``fps`` (nearest source frame to each ``k / fps``), resized to ``(w, h)``.
+
+    The sample grid is fixed in time, not in frame counts, so a 25 fps source sampled at 2 fps gives
+    frames at exactly 0.0, 0.5, 1.0 ... seconds, whatever the source's frame rate or its drops.
+    """
+    if fps <= 0:
+        raise ValueError(f"fps must be positive, got {fps}")
+    path = Path(path)
+    with open_container(path) as container:
+        if not container.streams.video:
+            raise MediaError(f"{path}: has no video stream")
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        origin = origin_s(container)
+        rate = stream.average_rate or stream.guessed_rate
+        half_frame = 0.5 / float(rate) if rate else 0.02
+        k = max(0, int(np.ceil(start_s * fps - 1e-9)))
+        if start_s > 0:
+            container.seek(int((start_s + origin - 1.0) * av.time_base), backward=True, any_frame=False)
+        try:
+            for frame in container.decode(stream):
+                if frame.time is None:
+                    continue
+                t = frame.time - origin
+                if t + half_frame < k / fps:
+                    continue
+                rgb = None
+                while k / fps <= t + half_frame:
+                    sample_t = k / fps
+                    if end_s is not None and sample_t >= end_s:
+                        return
+                    if rgb is None:
+                        w, h = size if size else (frame.width, frame.height)
+                        rgb = frame.to_ndarray(width=w, height=h, format="rgb24")
+                    yield SampledFrame(sample_t, rgb)
+                    k += 1
+        except av.error.FFmpegError as exc:
+            raise MediaError(f"{path}: video decoding failed near {k / fps:.1f} s ({exc})") from None
+
+
+def iter_audio(
+    path: str | Path,
+    sample_rate: int,
+    chunk_s: float = 10.0,
+) -> Iterator[AudioChunk]:
+    """Yield the first audio track as mono float32 chunks of ``chunk_s`` seconds (the last shorter).
+
+    Sample ``i`` of the stream is at ``i / sample_rate`` seconds from the origin: a late-starting
+    track is padded with silence at the front and any gap in its timestamps is filled, so counting
+    samples never drifts away from the video's clock.
+    """
+    path = Path(path)
+    chunk_len = max(1, round(chunk_s * sample_rate))
+    with open_container(path) as container:
+        if not container.streams.audio:
+            raise MediaError(f"{path}: has no audio stream")
+        stream = container.streams.audio[0]
+        origin = origin_s(container)
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+        pending: list[np.ndarray] = []
+        pending_len = 0
+        emitted = 0
+
+        def flush(final: bool) -> Iterator[AudioChunk]:
+            nonlocal pending, pending_len, emitted
+            if not pending:
+                return
+            buffer = np.concatenate(pending)
+            cut = len(buffer) if final else (len(buffer) // chunk_len) * chunk_len
+            for offset in range(0, cut, chunk_len):
+                piece = buffer[offset : min(offset + chunk_len, cut)]
+                yield AudioChunk(emitted / sample_rate, piece, sample_rate)
+                emitted += len(piece)
+            rest = buffer[cut:]
+            pending = [rest] if len(rest) else []
+            pending_len = len(rest)
+
+        def push(samples: np.ndarray) -> Iterator[AudioChunk]:
+            nonlocal pending_len
+            pending.append(samples)
+            pending_len += len(samples)
+            if pending_len >= chunk_len:
+                yield from flush(final=False)
+
+        try:
+            for frame in container.decode(stream):
+                if frame.time is not None:
+                    expected = (emitted + pending_len) / sample_rate
+                    gap = (frame.time - origin) - expected
+                    if gap > GAP_TOLERANCE_S:
+                        yield from push(np.zeros(round(gap * sample_rate), dtype=np.float32))
+                for out in resampler.resample(frame):
+                    yield from push(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
+            for out in resampler.resample(None):
+                yield from push(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
+        except av.error.FFmpegError as exc:
+            raise MediaError(
+                f"{path}: audio decoding failed near {emitted / sample_rate:.1f} s ({exc})"
+            ) from None
+        yield from flush(final=True)
+
+
+def read_audio(
+    path: str | Path, sample_rate: int, start_s: float = 0.0, end_s: float | None = None
+) -> np.ndarray:
+    """A short stretch of audio as one array (for tests and short windows, not whole halves)."""
+    parts = []
+    for chunk in iter_audio(path, sample_rate):
+        if end_s is not None and chunk.start_s >= end_s:
+            break
+        if chunk.end_s <= start_s:
+            continue
+        lo = max(0, round((start_s - chunk.start_s) * sample_rate))
+        hi = (
+            len(chunk.samples)
+            if end_s is None
+            else min(len(chunk.samples), round((end_s - chunk.start_s) * sample_rate))
+        )
+        parts.append(chunk.samples[lo:hi])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)

@@ -1,0 +1,78 @@
+"""What a media file holds, read from its headers with PyAV (no full decode)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+
+from soccer_highlights.media.errors import MediaError
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    path: Path
+    duration_s: float
+    fps: float
+    width: int
+    height: int
+    has_audio: bool
+    sample_rate: int | None
+    channels: int | None
+    video_codec: str
+    audio_codec: str | None
+
+
+def open_container(path: str | Path) -> av.container.InputContainer:
+    """Open a media file for reading, turning PyAV's errors into one that names the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise MediaError(f"{path}: no such file")
+    try:
+        return av.open(str(path), mode="r")
+    except av.error.FFmpegError as exc:
+        raise MediaError(f"{path}: not a readable media file ({exc})") from None
+
+
+def probe(path: str | Path) -> MediaInfo:
+    path = Path(path)
+    with open_container(path) as container:
+        if not container.streams.video:
+            raise MediaError(f"{path}: has no video stream")
+        video = container.streams.video[0]
+        audio = container.streams.audio[0] if container.streams.audio else None
+        duration_s = _duration_s(container, video)
+        if duration_s <= 0:
+            raise MediaError(f"{path}: its duration cannot be read from the headers")
+        rate = video.average_rate or video.guessed_rate or video.base_rate
+        return MediaInfo(
+            path=path,
+            duration_s=duration_s,
+            fps=float(rate) if rate else 25.0,
+            width=video.codec_context.width,
+            height=video.codec_context.height,
+            has_audio=audio is not None,
+            sample_rate=audio.codec_context.sample_rate if audio else None,
+            channels=audio.codec_context.channels if audio else None,
+            video_codec=video.codec_context.name,
+            audio_codec=audio.codec_context.name if audio else None,
+        )
+
+
+def _duration_s(container: av.container.InputContainer, video: av.video.stream.VideoStream) -> float:
+    if container.duration is not None:
+        return container.duration / av.time_base
+    if video.duration is not None and video.time_base is not None:
+        return float(video.duration * video.time_base)
+    return 0.0
+
+
+def origin_s(container: av.container.InputContainer) -> float:
+    """The container's start time: the zero of every timestamp we hand on.
+
+    Audio and video are both measured from this one origin, which is what keeps them in sync
+    (the seed counted samples and frames from their own starts and drifted apart).
+    """
+    start = container.start_time
+    return start / av.time_base if start is not None else 0.0

@@ -1,0 +1,150 @@
+"""From score curves to the list of cuts: peaks, suppression, padding, merging and a length budget.
+
+This is the one place where "what goes into the reel" is decided, for every detector alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+
+from soccer_highlights.config import SegmentConfig
+from soccer_highlights.detectors.base import ScoreCurve
+
+
+@dataclass(frozen=True)
+class Peak:
+    half: int
+    time_s: float
+    score: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of one half's video that goes into the reel."""
+
+    half: int
+    start_s: float
+    end_s: float
+    peak_s: float
+    """Time of the best peak inside the segment."""
+    score: float
+    detector: str
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    def contains(self, half: int, time_s: float) -> bool:
+        return half == self.half and self.start_s <= time_s <= self.end_s
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for key in ("start_s", "end_s", "peak_s"):
+            data[key] = round(data[key], 3)
+        data["score"] = round(data["score"], 4)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> Segment:
+        return cls(
+            half=int(data["half"]),
+            start_s=float(data["start_s"]),
+            end_s=float(data["end_s"]),
+            peak_s=float(data["peak_s"]),
+            score=float(data["score"]),
+            detector=str(data.get("detector", "unknown")),
+        )
+
+
+def find_peaks(curve: ScoreCurve, threshold: float) -> list[Peak]:
+    """Local maxima at or above ``threshold``; a flat top counts once, at its centre."""
+    scores = np.asarray(curve.scores, dtype=np.float64)
+    times = curve.times_s()
+    peaks: list[Peak] = []
+    i, n = 0, len(scores)
+    while i < n:
+        j = i
+        while j + 1 < n and scores[j + 1] == scores[i]:
+            j += 1
+        left_ok = i == 0 or scores[i - 1] < scores[i]
+        right_ok = j == n - 1 or scores[j + 1] < scores[i]
+        if left_ok and right_ok and scores[i] >= threshold:
+            peaks.append(Peak(curve.half, float(times[i] + times[j]) / 2, float(scores[i])))
+        i = j + 1
+    return peaks
+
+
+def suppress_non_maxima(peaks: Iterable[Peak], window_s: float) -> list[Peak]:
+    """Greedy non-maximum suppression: keep the best peak, drop others within ``window_s`` of it."""
+    kept: list[Peak] = []
+    for peak in sorted(peaks, key=lambda p: -p.score):
+        if all(p.half != peak.half or abs(p.time_s - peak.time_s) >= window_s for p in kept):
+            kept.append(peak)
+    return sorted(kept, key=lambda p: (p.half, p.time_s))
+
+
+def pad(peak: Peak, config: SegmentConfig, duration_s: float, detector: str) -> Segment:
+    """The cut around one peak, clipped to the half (a segment never crosses a half's bounds)."""
+    return Segment(
+        half=peak.half,
+        start_s=max(0.0, peak.time_s - config.pad_before_s),
+        end_s=min(duration_s, peak.time_s + config.pad_after_s),
+        peak_s=peak.time_s,
+        score=peak.score,
+        detector=detector,
+    )
+
+
+def merge(segments: Iterable[Segment], gap_s: float) -> list[Segment]:
+    """Join segments of the same half that overlap or lie closer than ``gap_s``."""
+    merged: list[Segment] = []
+    for seg in sorted(segments, key=lambda s: (s.half, s.start_s)):
+        last = merged[-1] if merged else None
+        if last is not None and last.half == seg.half and seg.start_s - last.end_s <= gap_s:
+            best = last if last.score >= seg.score else seg
+            merged[-1] = replace(
+                last,
+                end_s=max(last.end_s, seg.end_s),
+                peak_s=best.peak_s,
+                score=best.score,
+                detector=last.detector
+                if last.detector == seg.detector
+                else f"{last.detector}+{seg.detector}",
+            )
+        else:
+            merged.append(seg)
+    return merged
+
+
+def apply_budget(segments: Sequence[Segment], budget_s: float | None) -> list[Segment]:
+    """Keep the best-scoring segments whose total length fits ``budget_s``, returned in time order.
+
+    A segment that does not fit is skipped rather than ending the search, so a long merged segment
+    cannot crowd out several short good ones that would still fit.
+    """
+    if budget_s is None:
+        return sorted(segments, key=lambda s: (s.half, s.start_s))
+    chosen: list[Segment] = []
+    used = 0.0
+    for seg in sorted(segments, key=lambda s: -s.score):
+        if used + seg.duration_s <= budget_s + 1e-9:
+            chosen.append(seg)
+            used += seg.duration_s
+    return sorted(chosen, key=lambda s: (s.half, s.start_s))
+
+
+def plan_segments(curves: Sequence[ScoreCurve], config: SegmentConfig) -> list[Segment]:
+    """The whole way from one curve per half to the reel's cut list, in half and time order."""
+    segments: list[Segment] = []
+    for curve in curves:
+        peaks = suppress_non_maxima(find_peaks(curve, config.threshold), config.nms_window_s)
+        padded = [pad(p, config, curve.duration_s, curve.detector) for p in peaks]
+        segments.extend(s for s in padded if s.duration_s > 0)
+    return apply_budget(merge(segments, config.merge_gap_s), config.budget_s)
+
+
+def total_duration_s(segments: Iterable[Segment]) -> float:
+    return float(sum(s.duration_s for s in segments))

@@ -1,0 +1,44 @@
+"""The action classes of SoccerNet-v2, in the official order of ``EVENT_DICTIONARY_V2``.
+
+The order matters: SoccerNet's evaluation and every published model index classes by it.
+"""
+
+from __future__ import annotations
+
+CLASSES_V2: tuple[str, ...] = (
+    "Penalty",
+    "Kick-off",
+    "Goal",
+    "Substitution",
+    "Offside",
+    "Shots on target",
+    "Shots off target",
+    "Clearance",
+    "Ball out of play",
+    "Throw-in",
+    "Foul",
+    "Indirect free-kick",
+    "Direct free-kick",
+    "Corner",
+    "Yellow card",
+    "Red card",
+    "Yellow->red card",
+)
+
+CLASS_INDEX: dict[str, int] = {name: i for i, name in enumerate(CLASSES_V2)}
+
+DEFAULT_HIGHLIGHT_CLASSES: frozenset[str] = frozenset(
+    {"Goal", "Penalty", "Shots on target", "Shots off target"}
+)
+"""What the seed called a highlight; configurable everywhere a highlight set is taken."""
+
+
+def parse_class_list(text: str) -> frozenset[str]:
+    """Parse a comma-separated class list from the command line, rejecting unknown names."""
+    names = frozenset(part.strip() for part in text.split(",") if part.strip())
+    unknown = sorted(names - set(CLASSES_V2))
+    if unknown:
+        raise ValueError(f"unknown SoccerNet-v2 class(es) {unknown}; known: {', '.join(CLASSES_V2)}")
+    if not names:
+        raise ValueError("the class list is empty")
+    return names

@@ -1,0 +1,132 @@
+"""The main job as a user runs it: `soccer-highlights reel` on synthetic matches and real clips."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from soccer_highlights.config import Settings
+from soccer_highlights.detectors import AudioExcitementDetector, HalfSource
+from soccer_highlights.evaluation.coverage import event_coverage
+from soccer_highlights.media import probe
+from soccer_highlights.pipeline import make_reel, resolve_input
+from soccer_highlights.segments import Segment
+from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES
+
+CLI = [sys.executable, "-m", "soccer_highlights.cli"]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, check=False)
+
+
+def test_reel_on_a_game_folder_writes_reel_segments_and_timeline(synthetic_games, tmp_path: Path) -> None:
+    game = synthetic_games[0]
+    out = tmp_path / "out"
+    result = run_cli("reel", str(game.path), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    doc = json.loads((out / "segments.json").read_text())
+    segments = [Segment.from_json(s) for s in doc["segments"]]
+    assert segments and {s.half for s in segments} == {1, 2}
+    assert [(s.half, s.start_s) for s in segments] == sorted((s.half, s.start_s) for s in segments)
+    assert all(s.detector == "audio-excitement" and s.start_s <= s.peak_s <= s.end_s for s in segments)
+    info = probe(out / "reel.mp4")
+    assert info.has_audio and (info.width, info.height) == (398, 224)
+    assert abs(info.duration_s - sum(s.duration_s for s in segments)) <= 0.2 * len(segments)
+    assert (out / "timeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "highlight events covered" in result.stderr
+
+
+def test_synthetic_reels_cover_90_percent_of_highlights_in_a_quarter_of_the_match(
+    synthetic_games, tmp_path
+) -> None:
+    covered = total = 0
+    reel_s = match_s = 0.0
+    for i, game in enumerate(synthetic_games):
+        match = resolve_input(game.path)
+        outcome = make_reel(match, tmp_path / f"r{i}", AudioExcitementDetector(), Settings(), plan_only=True)
+        cov = event_coverage(outcome.segments, match.labels.events, DEFAULT_HIGHLIGHT_CLASSES)
+        covered, total = covered + cov.covered, total + cov.total
+        reel_s += sum(s.duration_s for s in outcome.segments)
+        match_s += outcome.match_duration_s
+    assert total >= 8
+    assert covered / total >= 0.9
+    assert reel_s / match_s <= 0.25
+
+
+def test_outputs_are_not_overwritten_without_force(synthetic_games, tmp_path: Path) -> None:
+    video = synthetic_games[1].path / "1_224p.mkv"
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "segments.json").write_text("mine")
+    refused = run_cli("reel", str(video), "--out", str(out), "--plan-only")
+    assert refused.returncode == 2 and "--force" in refused.stderr
+    assert (out / "segments.json").read_text() == "mine"
+    forced = run_cli("reel", str(video), "--out", str(out), "--plan-only", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert json.loads((out / "segments.json").read_text())["reel"]["path"] is None
+    assert not (out / "reel.mp4").exists()
+
+
+def test_budget_caps_the_reel_length(synthetic_games, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("reel", str(synthetic_games[1].path), "--out", str(out), "--budget", "30", "--plan-only")
+    assert result.returncode == 0, result.stderr
+    segments = json.loads((out / "segments.json").read_text())["segments"]
+    assert 0 < sum(s["end_s"] - s["start_s"] for s in segments) <= 30.0
+
+
+def test_clear_errors_for_bad_input(tmp_path: Path) -> None:
+    missing = run_cli("reel", str(tmp_path / "nope.mkv"), "--out", str(tmp_path / "o"))
+    assert missing.returncode == 2 and "nope.mkv" in missing.stderr and "Traceback" not in missing.stderr
+    broken = tmp_path / "broken.mkv"
+    broken.write_bytes(b"\x00" * 1000)
+    bad = run_cli("reel", str(broken), "--out", str(tmp_path / "o"))
+    assert bad.returncode == 2 and "broken.mkv" in bad.stderr and "Traceback" not in bad.stderr
+    empty_game = tmp_path / "league" / "season" / "game"
+    empty_game.mkdir(parents=True)
+    (empty_game / "Labels-v2.json").write_text('{"annotations": []}')
+    no_video = run_cli("reel", str(empty_game), "--out", str(tmp_path / "o"))
+    assert no_video.returncode == 2 and "no half videos" in no_video.stderr
+
+
+def test_help_explains_every_command() -> None:
+    for command in ([], ["reel"], ["synth"], ["demo"]):
+        result = run_cli(*command, "--help")
+        assert result.returncode == 0
+        assert "Usage" in result.stdout
+    assert "--budget" in run_cli("reel", "--help").stdout
+
+
+@pytest.mark.parametrize(
+    "clip",
+    [
+        "arsenal-anderlecht-2014-h1-clip0.mkv",
+        "arsenal-anderlecht-2014-h1-clip12.mkv",
+        "arsenal-anderlecht-2014-h1-clip26.mkv",
+        "arsenal-anderlecht-2014-h1-clip29.mkv",
+        "arsenal-anderlecht-2014-h1-clip30.mkv",
+        "westbrom-chelsea-2015-h1-clip.mp4",
+    ],
+)
+def test_reel_works_on_every_real_clip(real_clips: Path, clip: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("reel", str(real_clips / clip), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    info = probe(out / "reel.mp4")
+    segments = json.loads((out / "segments.json").read_text())["segments"]
+    assert info.has_audio and info.sample_rate == 48_000
+    assert abs(info.duration_s - sum(s["end_s"] - s["start_s"] for s in segments)) <= 0.2 * len(segments)
+
+
+def test_excitement_peaks_at_the_real_goal(real_clips: Path) -> None:
+    video = real_clips / "arsenal-anderlecht-2014-h1-clip30.mkv"
+    curve = AudioExcitementDetector().score_half(HalfSource(1, probe(video).duration_s, video))
+    peak_s = float(curve.times_s()[int(np.argmax(curve.scores))])
+    goal_s = 1.0  # the ball crosses the line 0.5-1.5 s into the clip
+    assert abs(peak_s - goal_s) <= 5.0
