@@ -129,16 +129,16 @@ def test_reel_from_a_video_without_audio_gets_a_silent_track(tmp_path: Path) -> 
     assert np.abs(read_audio(dest, 16_000)).max() < 1e-3
 
 
-def test_an_interrupted_reel_resumes_from_the_cuts_it_already_made(marked_video: Path, tmp_path: Path) -> None:
-    from soccer_highlights.reel import CLIP_CACHE, _clip_name
+def test_an_interrupted_reel_resumes_from_its_finished_cuts(marked_video: Path, tmp_path: Path) -> None:
+    from soccer_highlights.reel import CLIP_CACHE, clip_name
 
     spec = ReelConfig()
     first, second = Segment(1, 10.0, 14.0, 12.0, 0.9, "t"), Segment(1, 40.0, 44.0, 42.0, 0.9, "t")
     videos = {1: HalfVideo(1, marked_video, 60.0, True)}
     # as if a run had cut the first segment and then been stopped: plant a cut from elsewhere under its name
     cache = tmp_path / CLIP_CACHE
-    cut_clip(marked_video, 20.0, 24.0, cache / _clip_name(first, marked_video, spec), spec, has_audio=True)
+    cut_clip(marked_video, 20.0, 24.0, cache / clip_name(first, marked_video, spec), spec, has_audio=True)
     write_reel([first, second], videos, tmp_path / "reel.mp4", spec)
     frames = iter_frames(tmp_path / "reel.mp4", fps=25.0)
     grey = int(next(frames).rgb[5, 5, 0])
-    assert abs(grey - (50 + 2 * (round(20.0 * FPS) % 100))) <= 3, "the finished cut was reused, not made again"
+    assert abs(grey - (50 + 2 * (round(20.0 * FPS) % 100))) <= 3, "the finished cut was reused"

@@ -37,7 +37,7 @@ class ReelResult:
     n_segments: int
 
 
-def _clip_name(seg: Segment, source: Path, spec: ReelConfig) -> str:
+def clip_name(seg: Segment, source: Path, spec: ReelConfig) -> str:
     key = json.dumps([str(source.resolve()), seg.half, seg.start_s, seg.end_s, asdict(spec)])
     digest = hashlib.sha1(key.encode()).hexdigest()[:12]
     return f"h{seg.half}_{seg.start_s:09.2f}_{seg.end_s:09.2f}_{digest}.mkv"
@@ -61,7 +61,7 @@ def write_reel(
         if seg.half not in videos:
             raise ValueError(f"segment {i} is in half {seg.half}, for which no video was given")
         video = videos[seg.half]
-        clip = cache / _clip_name(seg, video.path, spec)
+        clip = cache / clip_name(seg, video.path, spec)
         if not clip.exists():
             cut_clip(video.path, seg.start_s, seg.end_s, clip, spec, video.has_audio)
         start, end = frame_aligned(seg.start_s, seg.end_s, spec.fps)
