@@ -12,9 +12,11 @@ install: $(STAMP)
 # from there before installing the project and its other dependencies from the registry.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.14.1 torchvision==0.29.1
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# the official SoccerNet evaluator, a test-only reference for our metric (its evaluation code
+	# needs only numpy and tqdm; its other dependencies serve downloads we never make)
+	$(BIN)/pip install --quiet --no-deps SoccerNet==0.2.0
 	touch $(STAMP)
 
 demo: $(STAMP)

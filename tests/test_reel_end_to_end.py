@@ -42,9 +42,7 @@ def test_reel_on_a_game_folder_writes_reel_segments_and_timeline(synthetic_games
     assert "highlight events covered" in result.stderr
 
 
-def test_synthetic_reels_cover_90_percent_of_highlights_in_a_quarter_of_the_match(
-    synthetic_games, tmp_path
-) -> None:
+def test_synthetic_reels_cover_90_percent_of_highlights_in_a_quarter_of_the_match(synthetic_games, tmp_path) -> None:
     covered = total = 0
     reel_s = match_s = 0.0
     for i, game in enumerate(synthetic_games):

@@ -29,9 +29,7 @@ def test_all_real_validation_games_parse(labels_root: Path) -> None:
         labels = load_labels(game.labels_path)
         counts.update(e.label for e in labels.events)
         assert all(e.half in (1, 2) for e in labels.events)
-        assert [(e.half, e.time_s) for e in labels.events] == sorted(
-            (e.half, e.time_s) for e in labels.events
-        )
+        assert [(e.half, e.time_s) for e in labels.events] == sorted((e.half, e.time_s) for e in labels.events)
     assert sum(counts.values()) == 21_447
     assert counts["Goal"] == 371 and counts["Penalty"] == 36
     assert set(counts) <= set(CLASSES_V2)

@@ -54,9 +54,7 @@ def test_highlights_sound_louder_than_play_and_chants_are_tonal() -> None:
     chant_block = sound.block(chant.start_s + 5, 16_000)
     spectrum = np.abs(np.fft.rfft(chant_block)) ** 2
     freqs = np.fft.rfftfreq(len(chant_block), 1 / 16_000)
-    assert spectrum[freqs < 1_000].sum() > 5 * spectrum[freqs >= 1_000].sum(), (
-        "chants sit below the crowd band"
-    )
+    assert spectrum[freqs < 1_000].sum() > 5 * spectrum[freqs >= 1_000].sum(), "chants sit below the crowd band"
 
 
 def test_close_up_follows_a_highlight_in_the_encoded_video(synthetic_games) -> None:

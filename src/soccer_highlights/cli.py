@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -13,14 +15,30 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from soccer_highlights import __version__
-from soccer_highlights.atomic import OutputExistsError
-from soccer_highlights.config import ExcitementConfig, SegmentConfig, Settings, SynthConfig
+from soccer_highlights.atomic import OutputExistsError, atomic_write_json
+from soccer_highlights.config import IMPORTED_SEGMENTS, SegmentConfig, Settings, SynthConfig
 from soccer_highlights.detectors.excitement import AudioExcitementDetector
+from soccer_highlights.detectors.imported import PredictionsDetector, parse_class_weights
 from soccer_highlights.evaluation.coverage import event_coverage
+from soccer_highlights.evaluation.plots import plot_precision_recall
+from soccer_highlights.evaluation.predictions import (
+    RESULTS_FILE,
+    Prediction,
+    PredictionsError,
+    load_predictions,
+    predictions_from_curves,
+    write_predictions,
+)
+from soccer_highlights.evaluation.reel_metrics import reel_metrics
+from soccer_highlights.evaluation.reel_metrics import total as total_metrics
+from soccer_highlights.evaluation.soccernet_eval import evaluate_tree, load_halves
+from soccer_highlights.evaluation.spotting import METRIC_DELTAS_S, precision_recall_curves
 from soccer_highlights.media.errors import MediaError
-from soccer_highlights.pipeline import NothingToCutError, make_reel, resolve_input
+from soccer_highlights.pipeline import SEGMENTS_FILE, NothingToCutError, make_reel, resolve_input
+from soccer_highlights.segments import Segment
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES, parse_class_list
-from soccer_highlights.soccernet.labels import LabelsError
+from soccer_highlights.soccernet.labels import LabelsError, load_labels
+from soccer_highlights.soccernet.layout import find_games
 from soccer_highlights.synth import synth_games
 
 app = typer.Typer(
@@ -31,8 +49,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
-DEFAULT_SEG = SegmentConfig()
-USER_ERRORS = (MediaError, LabelsError, OutputExistsError, NothingToCutError, FileNotFoundError, ValueError)
+USER_ERRORS = (
+    MediaError,
+    LabelsError,
+    PredictionsError,
+    OutputExistsError,
+    NothingToCutError,
+    FileNotFoundError,
+    ValueError,
+)
 
 
 def _fail(exc: Exception) -> None:
@@ -87,28 +112,60 @@ def synth(
             bar.advance(task)
 
 
+SegmentOption = Annotated[float | None, typer.Option(show_default=False)]
+
+
+def _segment_config(defaults: SegmentConfig, **overrides: float | None) -> SegmentConfig:
+    """The detector's own defaults, with whatever the user set on the command line."""
+    return replace(defaults, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _detector_for(predictions: list[Prediction] | None, class_weights: str | None, settings: Settings):
+    if predictions is None:
+        return AudioExcitementDetector(settings.excitement, settings.audio), SegmentConfig()
+    weights = parse_class_weights(class_weights) if class_weights else None
+    return PredictionsDetector(predictions, weights), IMPORTED_SEGMENTS
+
+
 @app.command()
 def reel(
-    video: Annotated[
-        Path, typer.Argument(help="A match video, or a SoccerNet game folder (both halves, in order).")
-    ],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output folder for reel.mp4, segments.json, timeline.png.")
-    ],
+    video: Annotated[Path, typer.Argument(help="A match video, or a SoccerNet game folder (both halves, in order).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for reel.mp4, segments.json, timeline.png.")],
     labels: Annotated[
         Path | None, typer.Option(help="Labels-v2.json: events on the timeline and coverage in the summary.")
     ] = None,
-    threshold: Annotated[float, typer.Option(help="Minimum peak score in [0, 1].")] = DEFAULT_SEG.threshold,
+    predictions: Annotated[
+        Path | None,
+        typer.Option(
+            help="A results_spotting.json from any SoccerNet spotting model, used instead of the audio detector."
+        ),
+    ] = None,
+    class_weights: Annotated[
+        str | None,
+        typer.Option(help="With --predictions: which classes count and how much, e.g. 'Goal=1,Shots on target=0.7'."),
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="Minimum peak score in [0, 1] [0.5; 0.3 with --predictions].", show_default=False)
+    ] = None,
     pad_before: Annotated[
-        float, typer.Option(help="Seconds kept before each peak.")
-    ] = DEFAULT_SEG.pad_before_s,
-    pad_after: Annotated[float, typer.Option(help="Seconds kept after each peak.")] = DEFAULT_SEG.pad_after_s,
-    nms_window: Annotated[float, typer.Option(help="Of two peaks closer than this (s), keep the higher.")] = (
-        DEFAULT_SEG.nms_window_s
-    ),
+        float | None,
+        typer.Option(help="Seconds kept before each peak [8; 10 with --predictions].", show_default=False),
+    ] = None,
+    pad_after: Annotated[
+        float | None,
+        typer.Option(help="Seconds kept after each peak [4; 6 with --predictions].", show_default=False),
+    ] = None,
+    nms_window: Annotated[
+        float | None,
+        typer.Option(
+            help="Of two peaks closer than this (s), keep the higher [12; 15 with --predictions].",
+            show_default=False,
+        ),
+    ] = None,
     merge_gap: Annotated[
-        float, typer.Option(help="Join segments closer than this (s).")
-    ] = DEFAULT_SEG.merge_gap_s,
+        float | None,
+        typer.Option(help="Join segments closer than this (s) [2; 4 with --predictions].", show_default=False),
+    ] = None,
     budget: Annotated[
         float | None, typer.Option(help="Maximum reel length in seconds: keeps the best-scoring segments.")
     ] = None,
@@ -116,39 +173,42 @@ def reel(
         str, typer.Option(help="Highlight classes counted in the coverage summary (comma-separated).")
     ] = ",".join(sorted(DEFAULT_HIGHLIGHT_CLASSES)),
     plan_only: Annotated[
-        bool, typer.Option(help="Write segments.json and timeline.png, cut nothing.")
+        bool,
+        typer.Option(help="Write segments.json and timeline.png, cut nothing (works on label trees, no video)."),
     ] = False,
     force: Annotated[bool, typer.Option(help="Replace existing outputs in --out.")] = False,
 ) -> None:
-    """Make a highlight reel from a match video with the training-free audio-excitement detector.
+    """Make a highlight reel from a match video.
+
+    By default the training-free audio-excitement detector scores the match; --predictions uses a
+    SoccerNet spotting model's results_spotting.json instead.
 
     Example: soccer-highlights reel "game/" --out reel_out --budget 300
     """
     try:
         highlight_classes = parse_class_list(classes)
-        settings = Settings(
-            segments=SegmentConfig(
-                threshold=threshold,
-                nms_window_s=nms_window,
-                pad_before_s=pad_before,
-                pad_after_s=pad_after,
-                merge_gap_s=merge_gap,
-                budget_s=budget,
-            ),
-            excitement=ExcitementConfig(),
+        preds = load_predictions(predictions) if predictions else None
+        base = Settings()
+        detector, defaults = _detector_for(preds, class_weights, base)
+        seg = _segment_config(
+            defaults,
+            threshold=threshold,
+            nms_window_s=nms_window,
+            pad_before_s=pad_before,
+            pad_after_s=pad_after,
+            merge_gap_s=merge_gap,
         )
-        match = resolve_input(video, labels)
-        detector = AudioExcitementDetector(settings.excitement, settings.audio)
+        settings = replace(base, segments=replace(seg, budget_s=budget))
+        match = resolve_input(video, labels, preds or ())
         with _progress() as bar:
-            tasks: dict[str, int] = {}
-
-            def on_progress(stage: str, done: float, total: float) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total)
-                bar.update(tasks[stage], completed=done, total=total)
-
             outcome = make_reel(
-                match, out, detector, settings, force=force, plan_only=plan_only, on_progress=on_progress
+                match,
+                out,
+                detector,
+                settings,
+                force=force,
+                plan_only=plan_only,
+                on_progress=_progress_callback(bar),
             )
     except USER_ERRORS as exc:
         _fail(exc)
@@ -156,11 +216,166 @@ def reel(
     _print_summary(outcome, match, highlight_classes)
 
 
+def _progress_callback(bar: Progress):
+    tasks: dict[str, int] = {}
+
+    def on_progress(stage: str, done: float, total: float) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return on_progress
+
+
+@app.command()
+def plan(
+    root: Annotated[Path, typer.Argument(help="A SoccerNet tree (videos, or labels only with --predictions).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output tree: GAME/segments.json, timeline.png.")],
+    predictions: Annotated[
+        Path | None,
+        typer.Option(help="A tree of results_spotting.json (GAME/results_spotting.json) to plan from."),
+    ] = None,
+    budget: Annotated[float | None, typer.Option(help="Maximum reel length per game, in seconds.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace existing outputs.")] = False,
+) -> None:
+    """Plan the reel of every game in a tree, without cutting video: segments.json per game.
+
+    With the audio detector it also writes results_spotting.json per game (each peak once per
+    highlight class), so `evaluate` can score it with SoccerNet's metric.
+    """
+    try:
+        games = find_games(root)
+        if not games:
+            raise FileNotFoundError(f"{root}: no SoccerNet games found")
+        with _progress() as bar:
+            task = bar.add_task("planning games", total=len(games))
+            for game in games:
+                key = game.relative_to(root)
+                preds = None
+                if predictions is not None:
+                    pred_file = predictions / key / RESULTS_FILE
+                    if not pred_file.is_file():
+                        bar.console.print(f"[yellow]{key}: no {RESULTS_FILE} under {predictions}, skipped")
+                        bar.advance(task)
+                        continue
+                    preds = load_predictions(pred_file)
+                detector, defaults = _detector_for(preds, None, Settings())
+                settings = Settings(segments=replace(defaults, budget_s=budget))
+                match = resolve_input(game.path, None, preds or ())
+                try:
+                    outcome = make_reel(match, out / key, detector, settings, force=force, plan_only=True)
+                except NothingToCutError as exc:  # one quiet game must not stop a whole tree
+                    bar.console.print(f"[yellow]{exc}")
+                    bar.advance(task)
+                    continue
+                if preds is None:
+                    exported = predictions_from_curves(outcome.curves, DEFAULT_HIGHLIGHT_CLASSES)
+                    write_predictions(out / key / RESULTS_FILE, key, exported)
+                bar.advance(task)
+    except (*USER_ERRORS, PredictionsError) as exc:
+        _fail(exc)
+
+
+@app.command()
+def evaluate(
+    root: Annotated[Path, typer.Argument(help="A tree of Labels-v2.json (SoccerNet layout).")],
+    predictions: Annotated[Path, typer.Option(help="A tree of GAME/results_spotting.json.")],
+    metric: Annotated[str, typer.Option(help="loose (5-60 s), tight (1-5 s), or at1..at5.")] = "loose",
+    split: Annotated[
+        str | None, typer.Option(help="Only games of this official split: train, valid, test, challenge.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the full result as JSON here.")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Write precision-recall curves per class (PNG) here.")] = None,
+) -> None:
+    """SoccerNet action-spotting Average-mAP, exactly as the official evaluator computes it."""
+    try:
+        evaluation = evaluate_tree(root, predictions, metric=metric, split=split)
+    except (*USER_ERRORS, PredictionsError) as exc:
+        _fail(exc)
+        return
+    result = evaluation.result
+    table = Table(title=f"Average-mAP ({metric}) over {len(evaluation.games)} games")
+    for col in ("class", "all", "visible", "unshown"):
+        table.add_column(col, justify="right" if col != "class" else "left")
+    for i, name in enumerate(result.classes):
+        table.add_row(
+            name,
+            f"{result.a_mAP_per_class[i]:.4f}",
+            f"{result.a_mAP_per_class_visible[i]:.4f}",
+            f"{result.a_mAP_per_class_unshown[i]:.4f}",
+        )
+    table.add_row(
+        "[bold]mean",
+        f"[bold]{result.a_mAP:.4f}",
+        f"{result.a_mAP_visible:.4f}",
+        f"{result.a_mAP_unshown:.4f}",
+    )
+    console.print(table)
+    if evaluation.missing_predictions:
+        console.print(f"[yellow]{len(evaluation.missing_predictions)} game(s) had no predictions and count as empty")
+    if out:
+        atomic_write_json(
+            out, result.to_json() | {"games": evaluation.games, "missing": evaluation.missing_predictions}
+        )
+    if plot:
+        halves, _ = load_halves(Path(root), Path(predictions), evaluation.games)
+        delta = float(METRIC_DELTAS_S[metric][len(METRIC_DELTAS_S[metric]) // 2])
+        plot_precision_recall(precision_recall_curves(halves, delta), plot, f"precision-recall at delta {delta:g} s")
+    print(f"{result.a_mAP:.6f}")
+
+
+@app.command("reel-metrics")
+def reel_metrics_command(
+    root: Annotated[Path, typer.Argument(help="A tree of Labels-v2.json, or one game folder.")],
+    segments: Annotated[
+        Path, typer.Option(help="A tree of GAME/segments.json (as `plan` writes), or one segments.json.")
+    ],
+    classes: Annotated[str, typer.Option(help="Highlight classes (comma-separated).")] = ",".join(
+        sorted(DEFAULT_HIGHLIGHT_CLASSES)
+    ),
+    out: Annotated[Path | None, typer.Option(help="Write per-game and total metrics as JSON here.")] = None,
+) -> None:
+    """What reels contain: events covered per class, focus, length and peak timing, per game and in total."""
+    try:
+        highlight = parse_class_list(classes)
+        rows = []
+        skipped: list[str] = []
+        for game in (g for g in find_games(root) if g.labels_path is not None):
+            key = game.relative_to(root)
+            seg_file = segments if segments.is_file() else segments / key / SEGMENTS_FILE
+            if not seg_file.is_file():
+                skipped.append(key)
+                continue
+            doc = json.loads(seg_file.read_text(encoding="utf-8"))
+            segs = [Segment.from_json(s) for s in doc["segments"]]
+            match_s = sum(h["duration_s"] for h in doc.get("halves", []))
+            events = load_labels(game.labels_path).events
+            rows.append(reel_metrics(key, segs, events, highlight, match_s))
+        if not rows:
+            raise FileNotFoundError(f"no game under {root} has a {SEGMENTS_FILE} under {segments}")
+        if skipped:
+            console.print(f"[yellow]{len(skipped)} labelled game(s) have no {SEGMENTS_FILE} under {segments}: skipped")
+    except USER_ERRORS as exc:
+        _fail(exc)
+        return
+    table = Table(title="reel metrics")
+    for col in ("game", "covered", "recall", "reel", "share", "focus", "peak err (median)"):
+        table.add_column(col, justify="left" if col == "game" else "right")
+    for m in [*rows, total_metrics(rows)]:
+        j = m.to_json()
+        err = "-" if j["peak_error_median_s"] is None else f"{j['peak_error_median_s']:.1f} s"
+        table.add_row(
+            m.game.rsplit("/", 1)[-1][:40], f"{m.coverage.covered}/{m.coverage.total}", f"{m.coverage.recall:.0%}",
+            f"{m.reel_s:.0f} s", f"{m.share_of_match:.1%}", f"{m.focus:.0%}", err,
+        )  # fmt: skip
+    console.print(table)
+    if out:
+        atomic_write_json(out, {"games": [m.to_json() for m in rows], "total": total_metrics(rows).to_json()})
+
+
 @app.command()
 def demo(
-    work_dir: Annotated[Path, typer.Argument(help="Where the synthetic match and the reel go.")] = Path(
-        "demo"
-    ),
+    work_dir: Annotated[Path, typer.Argument(help="Where the synthetic match and the reel go.")] = Path("demo"),
 ) -> None:
     """Generate a small synthetic match and make its reel: the whole tool in one command."""
     from soccer_highlights.demo import run_demo
@@ -178,9 +393,7 @@ def _print_summary(outcome, match, highlight_classes: frozenset[str]) -> None:
     for col in ("half", "start", "end", "peak", "score"):
         table.add_column(col, justify="right")
     for seg in outcome.segments:
-        table.add_row(
-            str(seg.half), _mmss(seg.start_s), _mmss(seg.end_s), _mmss(seg.peak_s), f"{seg.score:.2f}"
-        )
+        table.add_row(str(seg.half), _mmss(seg.start_s), _mmss(seg.end_s), _mmss(seg.peak_s), f"{seg.score:.2f}")
     console.print(table)
     if match.labels is not None:
         cov = event_coverage(outcome.segments, match.labels.events, highlight_classes)

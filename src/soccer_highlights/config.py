@@ -54,6 +54,14 @@ class SegmentConfig:
     """Optional total length of the reel; the best-scoring segments are kept until it is full."""
 
 
+IMPORTED_SEGMENTS = SegmentConfig(threshold=0.3, nms_window_s=15.0, pad_before_s=10.0, pad_after_s=6.0, merge_gap_s=4.0)
+"""Defaults for imported ``results_spotting.json`` predictions. Published spotters place an action
+within a few seconds of the truth (their tight metric allows 1-5 s), in either direction, so the
+cut is padded more on both sides than around our own peaks, which sit where the crowd is loudest
+just after the action; the wider suppression window folds a goal that is also predicted as a
+shot into one segment. The threshold applies to ``class weight x confidence``."""
+
+
 @dataclass(frozen=True)
 class ReelConfig:
     """The uniform spec every cut is re-encoded to, so the concat demuxer can join them."""

@@ -33,11 +33,7 @@ def run_demo(work_dir: Path, console: Console | None = None) -> dict[str, float]
     cov = event_coverage(outcome.segments, match.labels.events, DEFAULT_HIGHLIGHT_CLASSES)
     reel_s = sum(s.duration_s for s in outcome.segments)
     share = reel_s / outcome.match_duration_s
-    console.print(
-        f"reel: {outcome.reel.path if outcome.reel else '-'} ({reel_s:.0f} s, {share:.1%} of the match)"
-    )
+    console.print(f"reel: {outcome.reel.path if outcome.reel else '-'} ({reel_s:.0f} s, {share:.1%} of the match)")
     console.print(f"timeline: {outcome.out_dir / 'timeline.png'}")
-    console.print(
-        f"audio-excitement detector covers {cov.covered}/{cov.total} highlight events ({cov.recall:.0%})"
-    )
+    console.print(f"audio-excitement detector covers {cov.covered}/{cov.total} highlight events ({cov.recall:.0%})")
     return {"coverage": cov.recall, "share_of_match": share}

@@ -110,9 +110,7 @@ def merge(segments: Iterable[Segment], gap_s: float) -> list[Segment]:
                 end_s=max(last.end_s, seg.end_s),
                 peak_s=best.peak_s,
                 score=best.score,
-                detector=last.detector
-                if last.detector == seg.detector
-                else f"{last.detector}+{seg.detector}",
+                detector=last.detector if last.detector == seg.detector else f"{last.detector}+{seg.detector}",
             )
         else:
             merged.append(seg)

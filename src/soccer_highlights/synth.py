@@ -87,9 +87,7 @@ class HalfPlan:
 
 
 # --------------------------------------------------------------------------------------- planning
-def _place(
-    rng: np.random.Generator, n: int, lo: float, hi: float, taken: list[float], spacing: float
-) -> list[float]:
+def _place(rng: np.random.Generator, n: int, lo: float, hi: float, taken: list[float], spacing: float) -> list[float]:
     """Up to ``n`` times in ``[lo, hi]``, each at least ``spacing`` from the others and from ``taken``."""
     placed: list[float] = []
     for _ in range(n * 200):
@@ -134,9 +132,7 @@ def plan_half(
     p_other = np.array(other_w, dtype=float) / sum(other_w)
     n_other = round(cfg.other_events_per_minute * cfg.minutes)
     for t in _place(rng, n_other, 2.0, duration - 2.0, [*high_times], 4.0):
-        events.append(
-            Event(half, round(t, 1), str(rng.choice(other_names, p=p_other)), _team(rng), "visible")
-        )
+        events.append(Event(half, round(t, 1), str(rng.choice(other_names, p=p_other)), _team(rng), "visible"))
     events.append(Event(half, 0.5, "Kick-off", _team(rng), "visible"))
     n_dis = cfg.distractors_per_half
     if n_dis is None:
@@ -174,9 +170,7 @@ class PictureMaker:
         self.player_phase = rng.uniform(0, 2 * np.pi, (n_players, 2))
         self.highlight_times = np.array([e.time_s for e in plan.highlights])
         self.highlight_side = rng.integers(0, 2, len(self.highlight_times))
-        self.other_times = np.array(
-            [e.time_s for e in plan.events if e.label not in DEFAULT_HIGHLIGHT_CLASSES]
-        )
+        self.other_times = np.array([e.time_s for e in plan.events if e.label not in DEFAULT_HIGHLIGHT_CLASSES])
         self.closeup_spans = [(t + CLOSEUP_START_S, t + CLOSEUP_END_S) for t in self.highlight_times] + [
             (d.start_s, d.end_s) for d in plan.distractors if d.kind == "closeup"
         ]
@@ -230,9 +224,7 @@ class PictureMaker:
         cam = self._camera_x(t)
         x0 = int(cam)
         view = self.world[:, x0 : x0 + self.w].copy()
-        px = (
-            self.player_x + 80 * np.sin(2 * np.pi * self.player_freq[:, 0] * t + self.player_phase[:, 0]) - x0
-        )
+        px = self.player_x + 80 * np.sin(2 * np.pi * self.player_freq[:, 0] * t + self.player_phase[:, 0]) - x0
         py = self.player_y + 20 * np.sin(2 * np.pi * self.player_freq[:, 1] * t + self.player_phase[:, 1])
         for j, (x, y) in enumerate(zip(px.astype(int), py.astype(int), strict=True)):
             if 0 <= x < self.w - 6 and STAND_H <= y < self.h - 14:
@@ -243,9 +235,7 @@ class PictureMaker:
         if len(self.other_times) and np.min(np.abs(self.other_times - t)) < MEDIUM_SHOT_S / 2:
             crop = view[self.h // 4 : self.h // 4 + self.h // 2, self.w // 4 : self.w // 4 + self.w // 2]
             view = np.repeat(np.repeat(crop, 2, axis=0), 2, axis=1)
-            view = np.pad(
-                view, ((0, self.h - view.shape[0]), (0, self.w - view.shape[1]), (0, 0)), mode="edge"
-            )
+            view = np.pad(view, ((0, self.h - view.shape[0]), (0, self.w - view.shape[1]), (0, 0)), mode="edge")
         return view
 
 
@@ -326,9 +316,7 @@ def write_half_video(
             def submit(second: int) -> Future | None:
                 if second >= seconds:
                     return None
-                return pool.submit(
-                    _encode_audio_second, audio, sound, second, plan.duration_s, cfg.sample_rate
-                )
+                return pool.submit(_encode_audio_second, audio, sound, second, plan.duration_s, cfg.sample_rate)
 
             audio_jobs = deque(submit(s) for s in range(AUDIO_LOOKAHEAD_S))
             n_frames = round(plan.duration_s * cfg.fps)

@@ -25,9 +25,7 @@ class AudioExcitementDetector:
         self.config = config or ExcitementConfig()
         self.audio = audio or AudioConfig()
 
-    def frame_features(
-        self, source: HalfSource, progress: ProgressFn | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def frame_features(self, source: HalfSource, progress: ProgressFn | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Loudness and crowd-band level in dB for every analysis frame of the half."""
         if source.video is None:
             raise MediaError(f"half {source.half}: the audio-excitement detector needs the video file")

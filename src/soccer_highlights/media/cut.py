@@ -28,16 +28,13 @@ def frame_aligned(start_s: float, end_s: float, fps: int) -> tuple[float, float]
     return start_f / fps, end_f / fps
 
 
-def cut_clip(
-    source: Path, start_s: float, end_s: float, dest: Path, spec: ReelConfig, has_audio: bool
-) -> None:
+def cut_clip(source: Path, start_s: float, end_s: float, dest: Path, spec: ReelConfig, has_audio: bool) -> None:
     """Write ``source[start_s:end_s]`` to ``dest`` (MPEG-TS), re-encoded to ``spec``, atomically."""
     start_s, end_s = frame_aligned(start_s, end_s, spec.fps)
     duration = end_s - start_s
     w, h = spec.width, spec.height
     video_filter = (
-        f"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,"
-        f"setsar=1,fps={spec.fps}"
+        f"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={spec.fps}"
     )
     layout = "stereo" if spec.channels == 2 else "mono"
     audio_filter = f"aresample={spec.sample_rate}:async=1:first_pts=0,apad,atrim=duration={duration:.6f}"

@@ -144,15 +144,11 @@ def iter_audio(
             for out in resampler.resample(None):
                 yield from push(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
         except av.error.FFmpegError as exc:
-            raise MediaError(
-                f"{path}: audio decoding failed near {emitted / sample_rate:.1f} s ({exc})"
-            ) from None
+            raise MediaError(f"{path}: audio decoding failed near {emitted / sample_rate:.1f} s ({exc})") from None
         yield from flush(final=True)
 
 
-def read_audio(
-    path: str | Path, sample_rate: int, start_s: float = 0.0, end_s: float | None = None
-) -> np.ndarray:
+def read_audio(path: str | Path, sample_rate: int, start_s: float = 0.0, end_s: float | None = None) -> np.ndarray:
     """A short stretch of audio as one array (for tests and short windows, not whole halves)."""
     parts = []
     for chunk in iter_audio(path, sample_rate):

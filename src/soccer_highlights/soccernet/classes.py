@@ -27,9 +27,7 @@ CLASSES_V2: tuple[str, ...] = (
 
 CLASS_INDEX: dict[str, int] = {name: i for i, name in enumerate(CLASSES_V2)}
 
-DEFAULT_HIGHLIGHT_CLASSES: frozenset[str] = frozenset(
-    {"Goal", "Penalty", "Shots on target", "Shots off target"}
-)
+DEFAULT_HIGHLIGHT_CLASSES: frozenset[str] = frozenset({"Goal", "Penalty", "Shots on target", "Shots off target"})
 """What the seed called a highlight; configurable everywhere a highlight set is taken."""
 
 

@@ -1,0 +1,77 @@
+"""Evaluate a tree of ``results_spotting.json`` files against a tree of ``Labels-v2.json``."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from soccer_highlights.evaluation.predictions import RESULTS_FILE, load_predictions
+from soccer_highlights.evaluation.spotting import (
+    HalfEvents,
+    SpottingResult,
+    average_map,
+    labels_to_arrays,
+    predictions_to_arrays,
+    sparse_half,
+)
+from soccer_highlights.soccernet.layout import LABELS_FILE, find_games
+from soccer_highlights.soccernet.splits import SPLITS, official_splits
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TreeEvaluation:
+    result: SpottingResult
+    games: list[str]
+    missing_predictions: list[str]
+    """Games with labels but no predictions file: scored as if nothing had been predicted."""
+
+
+def select_games(labels_root: Path, split: str | None) -> list[str]:
+    """``league/season/game`` keys with labels under ``labels_root``, optionally in one official split."""
+    keys = [g.relative_to(labels_root) for g in find_games(labels_root) if g.labels_path is not None]
+    if split is not None:
+        if split not in SPLITS:
+            raise ValueError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
+        wanted = official_splits()[split]
+        keys = [k for k in keys if k in wanted]
+    if not keys:
+        raise FileNotFoundError(f"{labels_root}: no {LABELS_FILE} found" + (f" in split {split!r}" if split else ""))
+    return sorted(keys)
+
+
+def load_halves(labels_root: Path, predictions_root: Path, games: list[str], prediction_file: str = RESULTS_FILE):
+    halves: list[HalfEvents] = []
+    missing: list[str] = []
+    for key in games:
+        labels = json.loads((labels_root / key / LABELS_FILE).read_text(encoding="utf-8"))
+        targets = labels_to_arrays(labels["annotations"])
+        pred_path = predictions_root / key / prediction_file
+        if pred_path.is_file():
+            preds = load_predictions(pred_path)
+        else:
+            missing.append(key)
+            preds = []
+        detections = predictions_to_arrays(preds)
+        halves += [sparse_half(targets[0], detections[0]), sparse_half(targets[1], detections[1])]
+    if missing:
+        log.warning("%d game(s) have no %s under %s; scored as empty", len(missing), prediction_file, predictions_root)
+    return halves, missing
+
+
+def evaluate_tree(
+    labels_root: str | Path,
+    predictions_root: str | Path,
+    metric: str = "loose",
+    split: str | None = None,
+    prediction_file: str = RESULTS_FILE,
+) -> TreeEvaluation:
+    labels_root, predictions_root = Path(labels_root), Path(predictions_root)
+    if not predictions_root.is_dir():
+        raise FileNotFoundError(f"{predictions_root}: no such predictions folder")
+    games = select_games(labels_root, split)
+    halves, missing = load_halves(labels_root, predictions_root, games, prediction_file)
+    return TreeEvaluation(average_map(halves, metric), games, missing)
