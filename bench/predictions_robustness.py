@@ -88,7 +88,8 @@ def _plot(rows: list[dict], dest: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 4))
     for fa in FALSE_ALARMS_PER_HALF:
         pts = [r for r in rows if r["false_alarms_per_half"] == fa]
-        ax.plot([r["noise_s"] for r in pts], [r["goal_recall"] for r in pts], marker="o", label=f"{fa} false alarms/half")
+        label = f"{fa} false alarms/half"
+        ax.plot([r["noise_s"] for r in pts], [r["goal_recall"] for r in pts], marker="o", label=label)
     ax.set_xlabel("spotter timing noise (std, s)")
     ax.set_ylabel("goal recall of the reel")
     ax.set_ylim(0, 1.02)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from soccer_highlights.config import IMPORTED_SEGMENTS, Settings
+from soccer_highlights.config import IMPORTED_SEGMENTS
+from soccer_highlights.detectors.base import HalfSource, ScoreCurve
 from soccer_highlights.detectors.imported import PredictionsDetector, parse_class_weights
 from soccer_highlights.evaluation.coverage import event_coverage
 from soccer_highlights.evaluation.predictions import (
@@ -21,8 +23,8 @@ from soccer_highlights.evaluation.predictions import (
     write_predictions,
 )
 from soccer_highlights.evaluation.reel_metrics import reel_metrics, total
-from soccer_highlights.pipeline import make_reel, resolve_input
-from soccer_highlights.segments import Segment
+from soccer_highlights.pipeline import resolve_input
+from soccer_highlights.segments import Segment, plan_segments
 from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES, Event, find_games, load_labels
 
 CLI = [sys.executable, "-m", "soccer_highlights.cli"]
@@ -45,18 +47,13 @@ def spotter(events: list[Event], noise_s: float, false_per_half: int, rng: np.ra
 
 def goal_recall(game, preds: list[Prediction], budget_s: float | None = None) -> float:
     match = resolve_input(game.path, None, preds)
-    settings = Settings(segments=IMPORTED_SEGMENTS.__class__(**{**IMPORTED_SEGMENTS.__dict__, "budget_s": budget_s}))
     detector = PredictionsDetector(preds)
     curves = [detector.score_half(h) for h in _sources(match)]
-    from soccer_highlights.segments import plan_segments
-
-    segments = plan_segments(curves, settings.segments)
+    segments = plan_segments(curves, replace(IMPORTED_SEGMENTS, budget_s=budget_s))
     return event_coverage(segments, match.labels.events, {"Goal", "Shots on target"}).recall
 
 
 def _sources(match):
-    from soccer_highlights.detectors.base import HalfSource
-
     return [HalfSource(h.half, h.duration_s, h.video) for h in match.halves.values()]
 
 
@@ -154,8 +151,6 @@ def test_reel_metrics_by_hand() -> None:
 
 
 def test_export_our_curves_as_soccernet_predictions_and_read_them_back(tmp_path: Path) -> None:
-    from soccer_highlights.detectors.base import ScoreCurve
-
     scores = np.zeros(200, np.float32)
     scores[40], scores[150] = 0.9, 0.6
     curve = ScoreCurve(2, 0.5, scores, 100.0, "t")

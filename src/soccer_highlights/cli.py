@@ -145,7 +145,8 @@ def reel(
         typer.Option(help="With --predictions: which classes count and how much, e.g. 'Goal=1,Shots on target=0.7'."),
     ] = None,
     threshold: Annotated[
-        float | None, typer.Option(help="Minimum peak score in [0, 1] [0.5; 0.3 with --predictions].", show_default=False)
+        float | None,
+        typer.Option(help="Minimum peak score in [0, 1] [0.5; 0.3 with --predictions].", show_default=False),
     ] = None,
     pad_before: Annotated[
         float | None,

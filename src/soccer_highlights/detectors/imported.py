@@ -10,7 +10,12 @@ import numpy as np
 from soccer_highlights.detectors.base import HalfSource, ProgressFn, ScoreCurve
 from soccer_highlights.evaluation.predictions import Prediction
 
-DEFAULT_CLASS_WEIGHTS: Mapping[str, float] = {"Goal": 1.0, "Penalty": 1.0, "Shots on target": 0.8, "Shots off target": 0.6}
+DEFAULT_CLASS_WEIGHTS: Mapping[str, float] = {
+    "Goal": 1.0,
+    "Penalty": 1.0,
+    "Shots on target": 0.8,
+    "Shots off target": 0.6,
+}
 """Goals and penalties first when a length budget must choose; every highlight class still counts."""
 
 
