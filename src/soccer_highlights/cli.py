@@ -16,7 +16,7 @@ from rich.table import Table
 
 from soccer_highlights import __version__
 from soccer_highlights.atomic import OutputExistsError, atomic_write_json
-from soccer_highlights.config import IMPORTED_SEGMENTS, SegmentConfig, Settings, SynthConfig
+from soccer_highlights.config import IMPORTED_SEGMENTS, SegmentConfig, Settings, SynthConfig, TrainConfig
 from soccer_highlights.detectors.excitement import AudioExcitementDetector
 from soccer_highlights.detectors.imported import PredictionsDetector, parse_class_weights
 from soccer_highlights.evaluation.coverage import event_coverage
@@ -33,8 +33,11 @@ from soccer_highlights.evaluation.reel_metrics import reel_metrics
 from soccer_highlights.evaluation.reel_metrics import total as total_metrics
 from soccer_highlights.evaluation.soccernet_eval import evaluate_tree, load_halves
 from soccer_highlights.evaluation.spotting import METRIC_DELTAS_S, precision_recall_curves
+from soccer_highlights.features.backbones import BackboneWeightsError
+from soccer_highlights.features.settings import VideoFeatureSettings
 from soccer_highlights.media.errors import MediaError
-from soccer_highlights.pipeline import SEGMENTS_FILE, NothingToCutError, make_reel, resolve_input
+from soccer_highlights.media.probe import probe
+from soccer_highlights.pipeline import CURVES_FILE, SEGMENTS_FILE, NothingToCutError, make_reel, resolve_input
 from soccer_highlights.segments import Segment
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES, parse_class_list
 from soccer_highlights.soccernet.labels import LabelsError, load_labels
@@ -47,6 +50,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 console = Console(stderr=True)
 USER_ERRORS = (
@@ -57,6 +61,7 @@ USER_ERRORS = (
     NothingToCutError,
     FileNotFoundError,
     ValueError,
+    BackboneWeightsError,
 )
 
 
@@ -120,7 +125,15 @@ def _segment_config(defaults: SegmentConfig, **overrides: float | None) -> Segme
     return replace(defaults, **{k: v for k, v in overrides.items() if v is not None})
 
 
-def _detector_for(predictions: list[Prediction] | None, class_weights: str | None, settings: Settings):
+def _detector_for(
+    predictions: list[Prediction] | None, class_weights: str | None, settings: Settings, model: Path | None = None
+):
+    if model is not None and predictions is not None:
+        raise ValueError("--model and --predictions are two detectors: choose one")
+    if model is not None:
+        from soccer_highlights.detectors.learned import LearnedDetector
+
+        return LearnedDetector(model, device=_device()), SegmentConfig()
     if predictions is None:
         return AudioExcitementDetector(settings.excitement, settings.audio), SegmentConfig()
     weights = parse_class_weights(class_weights) if class_weights else None
@@ -139,6 +152,9 @@ def reel(
         typer.Option(
             help="A results_spotting.json from any SoccerNet spotting model, used instead of the audio detector."
         ),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="A checkpoint from `train`: the audio-visual model scores the match.")
     ] = None,
     class_weights: Annotated[
         str | None,
@@ -181,8 +197,8 @@ def reel(
 ) -> None:
     """Make a highlight reel from a match video.
 
-    By default the training-free audio-excitement detector scores the match; --predictions uses a
-    SoccerNet spotting model's results_spotting.json instead.
+    By default the training-free audio-excitement detector scores the match; --model uses a model
+    trained with `train`, and --predictions a SoccerNet spotting model's results_spotting.json.
 
     Example: soccer-highlights reel "game/" --out reel_out --budget 300
     """
@@ -190,7 +206,7 @@ def reel(
         highlight_classes = parse_class_list(classes)
         preds = load_predictions(predictions) if predictions else None
         base = Settings()
-        detector, defaults = _detector_for(preds, class_weights, base)
+        detector, defaults = _detector_for(preds, class_weights, base, model)
         seg = _segment_config(
             defaults,
             threshold=threshold,
@@ -236,18 +252,20 @@ def plan(
         Path | None,
         typer.Option(help="A tree of results_spotting.json (GAME/results_spotting.json) to plan from."),
     ] = None,
+    model: Annotated[Path | None, typer.Option(help="A checkpoint from `train` to plan with.")] = None,
     budget: Annotated[float | None, typer.Option(help="Maximum reel length per game, in seconds.")] = None,
     force: Annotated[bool, typer.Option(help="Replace existing outputs.")] = False,
 ) -> None:
     """Plan the reel of every game in a tree, without cutting video: segments.json per game.
 
-    With the audio detector it also writes results_spotting.json per game (each peak once per
-    highlight class), so `evaluate` can score it with SoccerNet's metric.
+    With our own detectors (audio, or --model) it also writes curves.json and results_spotting.json
+    per game (each peak once per highlight class), so `evaluate` can score them with SoccerNet's metric.
     """
     try:
         games = find_games(root)
         if not games:
             raise FileNotFoundError(f"{root}: no SoccerNet games found")
+        detector = None
         with _progress() as bar:
             task = bar.add_task("planning games", total=len(games))
             for game in games:
@@ -260,7 +278,8 @@ def plan(
                         bar.advance(task)
                         continue
                     preds = load_predictions(pred_file)
-                detector, defaults = _detector_for(preds, None, Settings())
+                if detector is None or preds is not None:
+                    detector, defaults = _detector_for(preds, None, Settings(), model)
                 settings = Settings(segments=replace(defaults, budget_s=budget))
                 match = resolve_input(game.path, None, preds or ())
                 try:
@@ -272,9 +291,120 @@ def plan(
                 if preds is None:
                     exported = predictions_from_curves(outcome.curves, DEFAULT_HIGHLIGHT_CLASSES)
                     write_predictions(out / key / RESULTS_FILE, key, exported)
+                    atomic_write_json(out / key / CURVES_FILE, {"curves": [c.to_json() for c in outcome.curves]})
                 bar.advance(task)
     except (*USER_ERRORS, PredictionsError) as exc:
         _fail(exc)
+
+
+def _device() -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+@app.command()
+def features(
+    root: Annotated[Path, typer.Argument(help="A SoccerNet tree, a game folder, or one video.")],
+    backbone: Annotated[str, typer.Option(help="Image backbone: efficientnet_lite0, resnet50, ...")] = (
+        VideoFeatureSettings.backbone
+    ),
+    weights: Annotated[
+        str | None, typer.Option(help="Backbone weights: a state-dict PATH, or 'random' (tests). Default: ImageNet.")
+    ] = None,
+    fps: Annotated[float, typer.Option(help="Frames sampled per second (the seed used 5).")] = VideoFeatureSettings.fps,
+) -> None:
+    """Compute and cache per-half features: frame embeddings and a log-mel spectrogram on one clock.
+
+    Stored in GAME/features/ as .npy with a JSON sidecar (settings, weights, versions). A re-run skips
+    finished halves; a changed setting recomputes only what it affects (frames or sound).
+    """
+    from soccer_highlights.features.extract import FeatureExtractor
+
+    try:
+        videos = [root] if root.is_file() else [v for g in find_games(root) for v in g.videos.values()]
+        if not videos:
+            raise FileNotFoundError(f"{root}: no half videos found")
+        extractor = FeatureExtractor(VideoFeatureSettings(backbone, weights, fps), device=_device())
+        with _progress() as bar:
+            for video in videos:
+                if extractor.is_cached(video):
+                    bar.console.print(f"cached: {video}")
+                    continue
+                task = bar.add_task(f"{video.parent.name[-30:]}/{video.name}", total=probe(video).duration_s)
+                extractor.ensure(video, lambda t, task=task: bar.update(task, completed=t))
+    except USER_ERRORS as exc:
+        _fail(exc)
+
+
+@app.command()
+def train(
+    root: Annotated[Path, typer.Argument(help="A SoccerNet(-style) tree with videos and Labels-v2.json.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the best checkpoint (.ckpt).")],
+    mode: Annotated[str, typer.Option(help="Training windows: short (+-3 s, default) or seed (-10 s..+5 s).")] = (
+        TrainConfig.mode
+    ),
+    epochs: Annotated[
+        int, typer.Option(help="Maximum epochs (early stopping may end sooner).")
+    ] = TrainConfig.max_epochs,
+    negative_ratio: Annotated[float, typer.Option(help="Non-highlight windows per highlight.")] = (
+        TrainConfig.negative_ratio
+    ),
+    no_audio: Annotated[bool, typer.Option(help="Switch the audio branch off (ablation).")] = False,
+    no_video: Annotated[bool, typer.Option(help="Switch the video branch off (ablation).")] = False,
+    backbone: Annotated[str, typer.Option(help="Image backbone for the features.")] = VideoFeatureSettings.backbone,
+    weights: Annotated[str | None, typer.Option(help="Backbone weights PATH or 'random'.")] = None,
+    fps: Annotated[float, typer.Option(help="Frames per second of the features.")] = VideoFeatureSettings.fps,
+    seed: Annotated[int, typer.Option(help="Random seed (windows, initialisation, order).")] = TrainConfig.seed,
+    force: Annotated[bool, typer.Option(help="Replace an existing checkpoint.")] = False,
+) -> None:
+    """Train the audio-visual highlight model with PyTorch Lightning on cached features.
+
+    Validation is split by game (SoccerNet's official split for SoccerNet games); the checkpoint with
+    the best validation AP is kept; a CSV log goes next to it. The checkpoint carries its feature
+    settings, so `reel --model` and `detect` compute exactly the features it was trained on.
+    """
+    from soccer_highlights.model.train import train as run_training
+
+    config = TrainConfig(
+        mode=mode,
+        max_epochs=epochs,
+        negative_ratio=negative_ratio,
+        seed=seed,
+        use_audio=not no_audio,
+        use_video=not no_video,
+    )
+    try:
+        result = run_training(
+            root,
+            out,
+            config,
+            VideoFeatureSettings(backbone, weights, fps),
+            force=force,
+            device=_device(),
+            on_half=lambda key, half: console.print(f"features: {key} half {half}"),
+        )
+    except USER_ERRORS as exc:
+        _fail(exc)
+        return
+    console.print(
+        f"trained on {len(result.train_games)} games ({result.n_train} windows), validated on "
+        f"{len(result.val_games)} ({result.n_val} windows): best validation AP {result.best_val_ap:.3f}"
+    )
+    console.print(f"log: {result.log_dir / 'metrics.csv'}")
+    print(result.checkpoint)
+
+
+@app.command()
+def detect(
+    root: Annotated[Path, typer.Argument(help="A SoccerNet tree with videos.")],
+    model: Annotated[Path, typer.Option(help="A checkpoint from `train`.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output tree: GAME/curves.json, segments.json, ...")],
+    budget: Annotated[float | None, typer.Option(help="Maximum reel length per game, in seconds.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace existing outputs.")] = False,
+) -> None:
+    """Run the trained model over every game: score curves, segments and results_spotting.json."""
+    plan(root, out, predictions=None, model=model, budget=budget, force=force)
 
 
 @app.command()

@@ -105,3 +105,37 @@ class Settings:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Training the audio-visual model on cached features."""
+
+    mode: str = "short"
+    """``short`` (3 s either side of the event, the seed's proposed fix) or ``seed`` (-10 s to +5 s)."""
+    negative_ratio: float = 3.0
+    """Non-highlight windows per highlight window, half from other events, half from quiet play."""
+    max_epochs: int = 30
+    patience: int = 6
+    """Epochs without a better validation AP before early stopping."""
+    batch_size: int = 32
+    lr: float = 1e-3
+    weight_decay: float = 1e-4
+    jitter_s: float = 1.0
+    """Random shift of training windows, so the model does not learn one exact offset."""
+    val_fraction: float = 0.25
+    """Share of games held out for validation when the games are not SoccerNet's (which use the official split)."""
+    seed: int = 0
+    use_audio: bool = True
+    use_video: bool = True
+    accelerator: str = "auto"
+
+
+@dataclass(frozen=True)
+class DetectConfig:
+    """Sliding the trained model over a half."""
+
+    window_s: float | None = None
+    """None: the window the model was trained on."""
+    stride_s: float = 1.0
+    batch_size: int = 256

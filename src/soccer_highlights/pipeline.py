@@ -19,7 +19,7 @@ from soccer_highlights.segments import Segment, plan_segments, total_duration_s
 from soccer_highlights.soccernet.labels import GameLabels, load_labels
 from soccer_highlights.soccernet.layout import LABELS_FILE, game_from_dir
 
-REEL_FILE, SEGMENTS_FILE, TIMELINE_FILE = "reel.mp4", "segments.json", "timeline.png"
+REEL_FILE, SEGMENTS_FILE, TIMELINE_FILE, CURVES_FILE = "reel.mp4", "segments.json", "timeline.png", "curves.json"
 
 
 class NothingToCutError(RuntimeError):

@@ -1,0 +1,86 @@
+"""The trained audio-visual model as a detector: a window slid over the whole half.
+
+Features come from the cache (computed on the first run, with the settings the checkpoint was
+trained on, so detection cannot mix them up). Each window's highlight probability is placed at
+the window's anchor (where the event sat during training) and the anchors are interpolated onto a
+regular grid: a per-second curve whatever the stride. Audio and video windows are cut by the same
+start time; nothing assumes a half's length.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from soccer_highlights.config import DetectConfig
+from soccer_highlights.detectors.base import HalfSource, ProgressFn, ScoreCurve
+from soccer_highlights.features.extract import FeatureExtractor, HalfFeatures
+from soccer_highlights.features.settings import AudioFeatureSettings, VideoFeatureSettings
+from soccer_highlights.media.errors import MediaError
+from soccer_highlights.model.data import cut_window
+from soccer_highlights.model.module import HighlightModule
+
+
+class CheckpointError(ValueError):
+    """A file that is not a soccer-highlights checkpoint."""
+
+
+def load_module(checkpoint: Path, device: str = "cpu") -> HighlightModule:
+    checkpoint = Path(checkpoint)
+    if not checkpoint.is_file():
+        raise CheckpointError(f"{checkpoint}: no such checkpoint")
+    try:
+        module = HighlightModule.load_from_checkpoint(str(checkpoint), map_location=device)
+    except (KeyError, RuntimeError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"{checkpoint}: not a soccer-highlights model checkpoint ({exc})") from None
+    return module.eval()
+
+
+class LearnedDetector:
+    name = "audio-visual-model"
+
+    def __init__(self, checkpoint: Path, config: DetectConfig | None = None, device: str = "cpu"):
+        self.config = config or DetectConfig()
+        self.device = device
+        self.module = load_module(checkpoint, device)
+        hp = self.module.hparams
+        settings = hp["feature_settings"]
+        self.extractor = FeatureExtractor(
+            VideoFeatureSettings(**settings["video"]), AudioFeatureSettings(**settings["audio"]), device=device
+        )
+        trained_s = float(hp["window"]["before_s"] + hp["window"]["after_s"])
+        self.window_s = self.config.window_s or trained_s
+        self.anchor_share = float(hp["window"]["before_s"]) / trained_s
+        """Where in a window the event sat during training (1/2 for short windows, 2/3 for the seed's)."""
+
+    def features(self, source: HalfSource, progress: ProgressFn | None = None) -> HalfFeatures:
+        if source.video is None:
+            raise MediaError(f"half {source.half}: the audio-visual model needs the video file")
+        feats = self.extractor.ensure(source.video, progress)
+        if self.extractor.backbone.weights_id != self.module.hparams["feature_settings"]["weights_id"]:
+            raise MediaError(
+                f"the backbone weights on this machine ({self.extractor.backbone.weights_id}) are not the ones "
+                f"the model was trained with ({self.module.hparams['feature_settings']['weights_id']})"
+            )
+        return feats
+
+    @torch.inference_mode()
+    def score_half(self, source: HalfSource, progress: ProgressFn | None = None) -> ScoreCurve:
+        feats = self.features(source, progress)
+        duration = feats.duration_s
+        stride = self.config.stride_s
+        starts = np.arange(0.0, max(duration - self.window_s, 0.0) + 1e-9, stride)
+        probs = []
+        for i in range(0, len(starts), self.config.batch_size):
+            cuts = [cut_window(feats, s, self.window_s) for s in starts[i : i + self.config.batch_size]]
+            audio = torch.from_numpy(np.stack([c[0] for c in cuts])).to(self.device)
+            video = torch.from_numpy(np.stack([c[1] for c in cuts])).to(self.device)
+            probs.append(self.module.highlight_probability(audio, video).float().cpu().numpy())
+        anchors = starts + self.anchor_share * self.window_s
+        scores = np.concatenate(probs) if probs else np.zeros(0)
+        hop = min(1.0, stride)
+        grid = (np.arange(int(np.ceil(duration / hop))) + 0.5) * hop
+        curve = np.interp(grid, anchors, scores) if len(scores) else np.zeros_like(grid)
+        return ScoreCurve(source.half, hop, curve.astype(np.float32), duration, self.name)

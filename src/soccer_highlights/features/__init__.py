@@ -1,0 +1,1 @@
+"""Per-frame embeddings and log-mel spectrograms, computed once per half and cached on disk."""

@@ -1,0 +1,1 @@
+"""The seed's audio-visual highlight classifier, rebuilt right, and its training with Lightning."""
