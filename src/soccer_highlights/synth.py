@@ -48,6 +48,8 @@ OTHER_MIX = {
 }
 """Relative frequencies of the other classes in SoccerNet-v2's validation labels."""
 
+SURGE_CLASSES = frozenset({"Foul", "Direct free-kick"})
+CLOSEUP_CLASSES = frozenset({"Yellow card", "Substitution", "Corner", "Offside"})
 REAL_HIGHLIGHTS_PER_45_MIN = 13.0
 HIGHLIGHT_SPACING_S = 30.0
 EDGE_MARGIN_S = 12.0
@@ -67,7 +69,9 @@ TEAM_COLOURS = ((200, 30, 30), (30, 60, 200))
 @dataclass(frozen=True)
 class Distractor:
     kind: str
-    """``chant`` (loud, tonal, no event) or ``closeup`` (a close-up with no event)."""
+    """``chant`` (loud, tonal, no event), ``closeup`` (a close-up with no event), ``event-closeup`` (the
+    camera goes to the goal and then to a close-up, as for a highlight, at a corner, card, substitution
+    or offside) or ``surge`` (a crowd roar with no highlight, at a foul)."""
     start_s: float
     end_s: float
 
@@ -134,6 +138,16 @@ def plan_half(
     for t in _place(rng, n_other, 2.0, duration - 2.0, [*high_times], 4.0):
         events.append(Event(half, round(t, 1), str(rng.choice(other_names, p=p_other)), _team(rng), "visible"))
     events.append(Event(half, 0.5, "Kick-off", _team(rng), "visible"))
+    # Some ordinary events look or sound like highlights, as in real broadcasts: the crowd surges at a
+    # bad foul, the director cuts to a close-up for a card or a substitution. A model that listens
+    # only, or only looks, is fooled by one kind; one that does both is not.
+    cues: list[Distractor] = []
+    for e in events:
+        apart = all(abs(e.time_s - t) > HIGHLIGHT_SPACING_S / 2 for t in high_times)
+        if e.label in SURGE_CLASSES and apart and rng.random() < 0.8:
+            cues.append(Distractor("surge", e.time_s, e.time_s + 8.0))
+        elif e.label in CLOSEUP_CLASSES:
+            cues.append(Distractor("event-closeup", e.time_s + CLOSEUP_START_S, e.time_s + CLOSEUP_END_S))
     n_dis = cfg.distractors_per_half
     if n_dis is None:
         n_dis = max(1.0, duration / 240.0)
@@ -147,7 +161,7 @@ def plan_half(
     for t in _place(rng, round(n_dis), 10.0, duration - 10.0, busy, HIGHLIGHT_SPACING_S):
         distractors.append(Distractor("closeup", t, t + float(rng.uniform(4.0, 6.0))))
     events.sort(key=lambda e: e.time_s)
-    distractors.sort(key=lambda d: d.start_s)
+    distractors = sorted(distractors + cues, key=lambda d: d.start_s)
     return HalfPlan(half, duration, events, distractors)
 
 
@@ -168,12 +182,18 @@ class PictureMaker:
         self.player_y = rng.uniform(STAND_H + 20, self.h - 20, n_players)
         self.player_freq = rng.uniform(0.02, 0.08, (n_players, 2))
         self.player_phase = rng.uniform(0, 2 * np.pi, (n_players, 2))
-        self.highlight_times = np.array([e.time_s for e in plan.highlights])
+        self.highlight_times = np.array(
+            sorted(
+                [e.time_s for e in plan.highlights]
+                + [d.start_s - CLOSEUP_START_S for d in plan.distractors if d.kind == "event-closeup"]
+            )
+        )
         self.highlight_side = rng.integers(0, 2, len(self.highlight_times))
         self.other_times = np.array([e.time_s for e in plan.events if e.label not in DEFAULT_HIGHLIGHT_CLASSES])
         self.closeup_spans = [(t + CLOSEUP_START_S, t + CLOSEUP_END_S) for t in self.highlight_times] + [
             (d.start_s, d.end_s) for d in plan.distractors if d.kind == "closeup"
         ]
+        """Highlights and event close-ups share one look on purpose: only the sound tells them apart."""
 
     def _draw_world(self, rng: np.random.Generator) -> np.ndarray:
         world = np.zeros((self.h, PITCH_WORLD_W, 3), np.uint8)
@@ -247,6 +267,7 @@ class SoundMaker:
         self.sr = sample_rate
         self.rng = rng
         self.roars = [(e.time_s, 1.0 if e.label in ("Goal", "Penalty") else 0.6) for e in plan.highlights]
+        self.roars += [(d.start_s, 0.6) for d in plan.distractors if d.kind == "surge"]
         self.chants = [
             (d.start_s, d.end_s, float(rng.uniform(180, 300))) for d in plan.distractors if d.kind == "chant"
         ]

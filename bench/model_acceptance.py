@@ -1,0 +1,83 @@
+"""The learned model against the training-free detector on held-out synthetic games, and the
+modality ablation. Writes ``bench/model_acceptance.json``.
+
+    python bench/model_acceptance.py TRAIN_ROOT TEST_ROOT [OUT_DIR]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from soccer_highlights.config import Settings, TrainConfig
+from soccer_highlights.detectors import AudioExcitementDetector
+from soccer_highlights.detectors.learned import LearnedDetector
+from soccer_highlights.evaluation.coverage import event_coverage
+from soccer_highlights.model.train import train
+from soccer_highlights.pipeline import make_reel, resolve_input
+from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES, find_games
+
+HERE = Path(__file__).resolve().parent
+
+
+def peak_errors(curves, events, radius_s: float = 8.0) -> list[float]:
+    errors = []
+    for e in events:
+        curve = next(c for c in curves if c.half == e.half)
+        t = curve.times_s()
+        near = np.abs(t - e.time_s) <= radius_s
+        errors.append(float(t[near][np.argmax(curve.scores[near])] - e.time_s))
+    return errors
+
+
+def score(detector, test_root: Path, out_dir: Path) -> dict:
+    covered = total = 0
+    reel_s = match_s = 0.0
+    errors: list[float] = []
+    for game in find_games(test_root):
+        match = resolve_input(game.path)
+        outcome = make_reel(match, out_dir / game.name, detector, Settings(), force=True, plan_only=True)
+        cov = event_coverage(outcome.segments, match.labels.events, DEFAULT_HIGHLIGHT_CLASSES)
+        covered, total = covered + cov.covered, total + cov.total
+        reel_s += sum(s.duration_s for s in outcome.segments)
+        match_s += outcome.match_duration_s
+        errors += peak_errors(outcome.curves, match.labels.highlights())
+    return {
+        "coverage": round(covered / total, 4),
+        "events": total,
+        "share_of_match": round(reel_s / match_s, 4),
+        "peak_error_abs_median_s": round(float(np.median(np.abs(errors))), 2),
+        "peak_error_abs_max_s": round(float(np.max(np.abs(errors))), 2),
+    }
+
+
+def main(train_root: Path, test_root: Path, out_dir: Path) -> dict:
+    report: dict = {"train_root": str(train_root), "test_root": str(test_root)}
+    ablation = {}
+    for name, cfg in {
+        "audio+video": TrainConfig(),
+        "audio only": TrainConfig(use_video=False),
+        "video only": TrainConfig(use_audio=False),
+    }.items():
+        t0 = time.time()
+        result = train(train_root, out_dir / f"{name.replace(' ', '_').replace('+', '_')}.ckpt", cfg, force=True)
+        ablation[name] = {"val_ap": round(result.best_val_ap, 4), "train_s": round(time.time() - t0, 1)}
+        if name == "audio+video":
+            best = result.checkpoint
+            report["train_games"], report["val_games"] = result.train_games, result.val_games
+        print(name, ablation[name])
+    report["ablation"] = ablation
+    report["learned"] = score(LearnedDetector(best), test_root, out_dir / "learned")
+    report["training_free"] = score(AudioExcitementDetector(), test_root, out_dir / "excitement")
+    print(json.dumps(report, indent=2))
+    (HERE / "model_acceptance.json").write_text(json.dumps(report, indent=2) + "\n")
+    return report
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[3]) if len(sys.argv) > 3 else Path("bench/work/model")
+    main(Path(sys.argv[1]), Path(sys.argv[2]), out)

@@ -1,0 +1,110 @@
+"""The classifier, its training windows and split, and training + detection end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from soccer_highlights.config import DetectConfig, TrainConfig
+from soccer_highlights.detectors.base import HalfSource
+from soccer_highlights.model.classifier import HighlightsClassifier
+from soccer_highlights.model.data import validation_games
+from soccer_highlights.model.windows import WINDOW_MODES, windows_for_half
+from soccer_highlights.soccernet.labels import Event
+
+
+def test_classifier_gives_two_logits_and_both_branches_learn() -> None:
+    torch.manual_seed(0)
+    model = HighlightsClassifier(video_dim=32)
+    audio, video = torch.randn(4, 300, 64) * 10 - 40, torch.randn(4, 12, 32)
+    logits = model(audio, video)
+    assert logits.shape == (4, 2)
+    torch.nn.functional.cross_entropy(logits, torch.tensor([0, 1, 0, 1])).backward()
+    assert model.audio_sub.conv[0].weight.grad.abs().sum() > 0
+    assert model.video_gru.gru.weight_ih_l0.grad.abs().sum() > 0
+
+
+def test_silence_keeps_a_signal_and_switched_off_branches_are_ignored() -> None:
+    torch.manual_seed(0)
+    model = HighlightsClassifier(video_dim=16, audio_mean=-60.0, audio_std=15.0).eval()
+    quiet = torch.full((2, 300, 64), -100.0)
+    loud = torch.full((2, 300, 64), -20.0)
+    video = torch.randn(2, 12, 16)
+    assert not torch.allclose(model(quiet, video), model(loud, video)), "loudness reaches the model"
+    video_only = HighlightsClassifier(video_dim=16, use_audio=False).eval()
+    assert torch.allclose(video_only(quiet, video), video_only(loud, video))
+    with pytest.raises(ValueError):
+        HighlightsClassifier(video_dim=16, use_audio=False, use_video=False)
+
+
+def test_windows_follow_the_mode_and_stay_inside_the_half() -> None:
+    events = [
+        Event(1, 2.0, "Goal"),
+        Event(1, 100.0, "Shots on target"),
+        Event(1, 104.0, "Foul"),
+        Event(1, 300.0, "Foul"),
+    ]
+    rng = np.random.default_rng(0)
+    seed = windows_for_half(
+        "g", Path("v.mkv"), 1, 600.0, events, {"Goal", "Shots on target"}, WINDOW_MODES["seed"], 2.0, rng
+    )
+    positives = [w for w in seed if w.label == 1]
+    assert [w.start_s for w in positives] == [0.0, 90.0], "-10 s..+5 s, shifted inside the half"
+    negatives = [w for w in seed if w.label == 0]
+    assert len(negatives) == 4
+    assert all(abs(w.start_s + 10 - 100) > 15 for w in negatives), "no negative overlaps a highlight's window"
+    assert any(w.source == "event:Foul" for w in negatives)
+    short = windows_for_half(
+        "g", Path("v.mkv"), 1, 600.0, events, {"Goal", "Shots on target"}, WINDOW_MODES["short"], 1.0, rng
+    )
+    assert {w.start_s for w in short if w.label == 1} == {0.0, 97.0}
+    near = sorted(w.start_s for w in short if w.source == "near-miss")
+    assert near == [3.0, 93.0, 101.0]
+    assert all(0 <= w.start_s <= 600 - WINDOW_MODES["short"].length_s for w in seed + short)
+
+
+def test_validation_split_is_by_game() -> None:
+    soccernet = [
+        "england_epl/2015-2016/2015-08-08 - 19-30 Chelsea 2 - 2 Swansea",
+        "england_epl/2015-2016/2015-08-30 - 18-00 Swansea 2 - 1 Manchester United",
+    ]
+    assert validation_games(soccernet) == {soccernet[1]}, "SoccerNet's own valid split"
+    keys = [f"league/season/game{i}" for i in range(8)]
+    chosen = validation_games(keys)
+    assert len(chosen) == 2 and chosen == validation_games(list(reversed(keys)))
+
+
+@pytest.mark.slow
+def test_train_then_detect_peaks_at_the_events(synthetic_games, tmp_path: Path) -> None:
+    from soccer_highlights.detectors.learned import LearnedDetector, load_module
+    from soccer_highlights.model.train import train
+
+    root = synthetic_games[0].path.parent
+    out = tmp_path / "model.ckpt"
+    result = train(root, out, TrainConfig(max_epochs=8, patience=4), force=True, progress_bar=False)
+    assert out.is_file() and (result.log_dir / "metrics.csv").is_file()
+    assert len(result.train_games) == 1 and len(result.val_games) == 1
+    assert result.best_val_ap > 0.8
+    hp = load_module(out).hparams
+    assert hp["feature_settings"]["video"]["fps"] == 2.0 and hp["window"] == {
+        "before_s": 3.0,
+        "after_s": 3.0,
+        "near_miss_s": 4.0,
+    }
+    detector = LearnedDetector(out, DetectConfig(stride_s=1.0))
+    for game in synthetic_games:
+        for plan in game.plans:
+            video = game.path / f"{plan.half}_224p.mkv"
+            curve = detector.score_half(HalfSource(plan.half, plan.duration_s, video))
+            assert abs(curve.times_s()[-1] - plan.duration_s) < 1.0, "the curve spans the whole half"
+            t = curve.times_s()
+            for event in plan.highlights:
+                near = np.abs(t - event.time_s) <= 8
+                peak = t[near][np.argmax(curve.scores[near])]
+                assert abs(peak - event.time_s) <= 2.0
+                assert curve.scores[near].max() > 0.5
+    with pytest.raises(FileExistsError):
+        train(root, out, TrainConfig(max_epochs=1), progress_bar=False)
