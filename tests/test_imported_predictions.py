@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_helpers import run_cli
 
 from soccer_highlights.config import IMPORTED_SEGMENTS
 from soccer_highlights.detectors.base import HalfSource, ScoreCurve
@@ -26,8 +25,6 @@ from soccer_highlights.evaluation.reel_metrics import reel_metrics, total
 from soccer_highlights.pipeline import resolve_input
 from soccer_highlights.segments import Segment, plan_segments
 from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES, Event, find_games, load_labels
-
-CLI = [sys.executable, "-m", "soccer_highlights.cli"]
 
 
 def spotter(events: list[Event], noise_s: float, false_per_half: int, rng: np.random.Generator) -> list[Prediction]:
@@ -85,12 +82,7 @@ def test_reel_from_predictions_on_a_game_folder(synthetic_games, tmp_path: Path)
     pred_file = tmp_path / "results_spotting.json"
     write_predictions(pred_file, "g", spotter(events, 1.0, 3, np.random.default_rng(1)))
     out = tmp_path / "out"
-    result = subprocess.run(
-        [*CLI, "reel", str(game.path), "--out", str(out), "--predictions", str(pred_file), "--budget", "60"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_cli("reel", str(game.path), "--out", str(out), "--predictions", str(pred_file), "--budget", "60")
     assert result.returncode == 0, result.stderr
     doc = json.loads((out / "segments.json").read_text())
     assert doc["detector"] == "imported-predictions"
@@ -114,12 +106,7 @@ def test_plan_a_label_tree_without_video_and_score_it(labels_root: Path, tmp_pat
             [Prediction(e.half, e.time_s, e.label, 1.0) for e in events],
         )
     plans = tmp_path / "plans"
-    run = subprocess.run(
-        [*CLI, "plan", str(tree), "--predictions", str(preds_root), "--out", str(plans)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_cli("plan", str(tree), "--predictions", str(preds_root), "--out", str(plans))
     assert run.returncode == 0, run.stderr
     for key in keys:
         doc = json.loads((plans / key / "segments.json").read_text())
@@ -127,12 +114,7 @@ def test_plan_a_label_tree_without_video_and_score_it(labels_root: Path, tmp_pat
         last = max(e.time_s for e in load_labels(labels_root / key / "Labels-v2.json").events)
         assert max(h["duration_s"] for h in doc["halves"]) >= last
     metrics_file = tmp_path / "metrics.json"
-    scored = subprocess.run(
-        [*CLI, "reel-metrics", str(tree), "--segments", str(plans), "--out", str(metrics_file)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    scored = run_cli("reel-metrics", str(tree), "--segments", str(plans), "--out", str(metrics_file))
     assert scored.returncode == 0, scored.stderr
     metrics = json.loads(metrics_file.read_text())
     assert len(metrics["games"]) == 5

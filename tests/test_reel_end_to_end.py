@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_helpers import run_cli
 
 from soccer_highlights.config import Settings
 from soccer_highlights.detectors import AudioExcitementDetector, HalfSource
@@ -17,12 +16,6 @@ from soccer_highlights.media import probe
 from soccer_highlights.pipeline import make_reel, resolve_input
 from soccer_highlights.segments import Segment
 from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES
-
-CLI = [sys.executable, "-m", "soccer_highlights.cli"]
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, check=False)
 
 
 def test_reel_on_a_game_folder_writes_reel_segments_and_timeline(synthetic_games, tmp_path: Path) -> None:

@@ -506,13 +506,18 @@ def reel_metrics_command(
 
 @app.command()
 def demo(
-    work_dir: Annotated[Path, typer.Argument(help="Where the synthetic match and the reel go.")] = Path("demo"),
+    work_dir: Annotated[Path, typer.Argument(help="Where the synthetic matches, the model and the reels go.")] = Path(
+        "demo"
+    ),
+    train_model: Annotated[
+        bool, typer.Option("--train/--no-train", help="Also train the audio-visual model and compare.")
+    ] = True,
 ) -> None:
-    """Generate a small synthetic match and make its reel: the whole tool in one command."""
+    """The whole tool in one command: synthetic matches, a reel from each detector, their coverage."""
     from soccer_highlights.demo import run_demo
 
     try:
-        run_demo(work_dir, console)
+        run_demo(work_dir, console, train_model)
     except USER_ERRORS as exc:
         _fail(exc)
 

@@ -189,7 +189,14 @@ class PictureMaker:
             )
         )
         self.highlight_side = rng.integers(0, 2, len(self.highlight_times))
-        self.other_times = np.array([e.time_s for e in plan.events if e.label not in DEFAULT_HIGHLIGHT_CLASSES])
+        look_alikes = {round(d.start_s - CLOSEUP_START_S, 3) for d in plan.distractors if d.kind == "event-closeup"}
+        self.other_times = np.array(
+            [
+                e.time_s
+                for e in plan.events
+                if e.label not in DEFAULT_HIGHLIGHT_CLASSES and round(e.time_s, 3) not in look_alikes
+            ]
+        )
         self.closeup_spans = [(t + CLOSEUP_START_S, t + CLOSEUP_END_S) for t in self.highlight_times] + [
             (d.start_s, d.end_s) for d in plan.distractors if d.kind == "closeup"
         ]

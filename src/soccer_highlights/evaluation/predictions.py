@@ -3,12 +3,11 @@ T-DEED, ...) writes, read and written here so their predictions and ours are int
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from soccer_highlights.atomic import atomic_write_json
+from soccer_highlights.atomic import atomic_write_json, read_json
 from soccer_highlights.detectors.base import ScoreCurve
 
 RESULTS_FILE = "results_spotting.json"
@@ -62,14 +61,7 @@ def parse_predictions(data: object, source: str) -> list[Prediction]:
 
 
 def load_predictions(path: str | Path) -> list[Prediction]:
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PredictionsError(f"{path}: no such predictions file") from None
-    except json.JSONDecodeError as exc:
-        raise PredictionsError(f"{path}: not valid JSON ({exc})") from None
-    return parse_predictions(data, str(path))
+    return parse_predictions(read_json(path, PredictionsError, "predictions"), str(path))
 
 
 def write_predictions(path: str | Path, game_key: str, predictions: Iterable[Prediction]) -> None:

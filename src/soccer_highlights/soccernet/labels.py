@@ -7,12 +7,12 @@ time, while ``position`` is what SoccerNet's evaluation itself uses.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from soccer_highlights.atomic import read_json
 from soccer_highlights.soccernet.classes import CLASSES_V2, DEFAULT_HIGHLIGHT_CLASSES
 
 log = logging.getLogger(__name__)
@@ -113,12 +113,7 @@ def parse_annotations(annotations: list[dict], source: str) -> tuple[Event, ...]
 def load_labels(path: str | Path) -> GameLabels:
     """Read one ``Labels-v2.json``; any problem raises :class:`LabelsError` naming the file."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LabelsError(f"{path}: no such labels file") from None
-    except json.JSONDecodeError as exc:
-        raise LabelsError(f"{path}: not valid JSON ({exc})") from None
+    data = read_json(path, LabelsError, "labels")
     if not isinstance(data, dict) or not isinstance(data.get("annotations"), list):
         raise LabelsError(f"{path}: expected an object with an 'annotations' list")
     return GameLabels(path=path, events=parse_annotations(data["annotations"], str(path)))

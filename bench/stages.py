@@ -1,0 +1,214 @@
+"""One benchmark stage per call, run in a child process by ``bench/run.py`` (see there).
+
+Prints one JSON line with what it measured; wall time and peak RSS are taken by the parent.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def inputs(work: str, minutes: str) -> dict:
+    """The 45-minute half (made once), and 10- and 90-minute inputs by stream copy."""
+    from soccer_highlights.config import SynthConfig
+    from soccer_highlights.media.ffmpeg import run_ffmpeg
+    from soccer_highlights.synth import plan_half, write_half_video
+
+    work_dir = Path(work)
+    half45 = work_dir / "half45" / "1_224p.mkv"
+    cfg = SynthConfig(minutes=float(minutes))
+    made = False
+    if not half45.exists():
+        rng = np.random.default_rng(45)
+        # one highlight in the last minute: where clock drift would show first
+        plan = plan_half(rng, 1, cfg, extra_highlights_s=(cfg.minutes * 60 - 40.0,))
+        half45.parent.mkdir(parents=True, exist_ok=True)
+        write_half_video(half45, plan, cfg, seed=45)
+        from soccer_highlights.soccernet.labels import events_to_json
+
+        (half45.parent / "Labels-v2.json").write_text(json.dumps(events_to_json(plan.events)))
+        made = True
+    half10 = work_dir / "half10" / "1_224p.mkv"
+    if not half10.exists():
+        half10.parent.mkdir(parents=True, exist_ok=True)
+        run_ffmpeg(["-i", str(half45), "-t", "600", "-c", "copy", str(half10)], "cutting the 10-minute input")
+    half90 = work_dir / "half90" / "1_224p.mkv"
+    if not half90.exists():
+        half90.parent.mkdir(parents=True, exist_ok=True)
+        listing = work_dir / "concat90.txt"
+        listing.write_text(f"file '{half45}'\nfile '{half45}'\n")
+        run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", str(half90)], "joining 90 minutes")
+    return {"made_45min": made}
+
+
+def checkpoint(path: str) -> dict:
+    """A model trained on four small synthetic games (made once), with the default feature settings,
+    so the reel stages cut what a real model picks."""
+    from soccer_highlights.config import SynthConfig, TrainConfig
+    from soccer_highlights.model.train import train
+    from soccer_highlights.synth import synth_game
+
+    if Path(path).exists():
+        return {"trained": False}
+    root = Path(path).parent / "train"
+    for i in range(4):
+        game = root / "synthetic-league" / "2026-2027" / f"train-{i}"
+        if not (game / "Labels-v2.json").exists():
+            synth_game(game, SynthConfig(minutes=3.0), seed=100 + i)
+    result = train(root, Path(path), TrainConfig(max_epochs=20), progress_bar=False)
+    return {"trained": True, "val_ap": result.best_val_ap}
+
+
+def decode(video: str) -> dict:
+    import av
+
+    start = time.perf_counter()
+    frames = 0
+    with av.open(video) as container:
+        container.streams.video[0].thread_type = "AUTO"
+        for packet in container.demux():
+            for _ in packet.decode():
+                frames += 1
+    return {"seconds": round(time.perf_counter() - start, 2), "frames": frames}
+
+
+def features(video: str, cache: str) -> dict:
+    from soccer_highlights.features.extract import FeatureExtractor
+
+    shutil.rmtree(cache, ignore_errors=True)
+    extractor = FeatureExtractor(cache_root=Path(cache))
+    _ = extractor.backbone  # loading the weights is not part of the stage
+    start = time.perf_counter()
+    feats = extractor.ensure(Path(video))
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": round(seconds, 2),
+        "frames": len(feats.video),
+        "frames_per_s": round(len(feats.video) / seconds, 1),
+    }
+
+
+def detect(video: str, cache: str, ckpt: str, segments_out: str) -> dict:
+    from soccer_highlights.config import SegmentConfig
+    from soccer_highlights.detectors.base import HalfSource
+    from soccer_highlights.detectors.learned import LearnedDetector
+    from soccer_highlights.media.probe import probe
+    from soccer_highlights.segments import plan_segments
+
+    detector = LearnedDetector(Path(ckpt))
+    detector.extractor.cache_root = Path(cache)
+    source = HalfSource(1, probe(video).duration_s, Path(video))
+    detector.features(source)  # cached by the features stage
+    start = time.perf_counter()
+    curve = detector.score_half(source)
+    seconds = time.perf_counter() - start
+    segments = plan_segments([curve], SegmentConfig())
+    Path(segments_out).write_text(json.dumps([s.to_json() for s in segments]))
+    return {"seconds": round(seconds, 2), "windows": len(curve.scores), "segments": len(segments)}
+
+
+def write(video: str, segments_json: str, out_dir: str) -> dict:
+    from soccer_highlights.config import ReelConfig
+    from soccer_highlights.media.probe import probe
+    from soccer_highlights.reel import HalfVideo, write_reel
+    from soccer_highlights.segments import Segment
+
+    segments = [Segment.from_json(s) for s in json.loads(Path(segments_json).read_text())]
+    shutil.rmtree(out_dir, ignore_errors=True)
+    info = probe(video)
+    start = time.perf_counter()
+    result = write_reel(
+        segments, {1: HalfVideo(1, Path(video), info.duration_s, True)}, Path(out_dir) / "reel.mp4", ReelConfig()
+    )
+    return {"seconds": round(time.perf_counter() - start, 2), "reel_s": round(result.duration_s, 1)}
+
+
+def reel(video: str, ckpt: str, out_dir: str) -> dict:
+    """The whole command as a user runs it, with a cold feature cache."""
+    shutil.rmtree(Path(video).parent / "features", ignore_errors=True)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "soccer_highlights.cli",
+        "reel",
+        video,
+        "--model",
+        ckpt,
+        "--out",
+        out_dir,
+        "--threshold",
+        "0.0",
+    ]
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return {"seconds": round(time.perf_counter() - start, 2)}
+
+
+def _frames_at(video: str, fps: float, seconds: float, size: tuple[int, int]) -> np.ndarray:
+    from soccer_highlights.media.decode import iter_frames
+
+    return np.stack([f.rgb for f in iter_frames(video, fps, size, end_s=seconds)])
+
+
+def seed(video: str, stretch_s: str, minutes: str) -> dict:
+    """The seed's detection loop: all frames at 5 fps, 224x224, in memory; ResNet-50 (fp32) on every
+    15 s window every 3 s, so each frame is embedded five times over."""
+    import torch
+    import torchvision
+
+    stretch, half_s = float(stretch_s), float(minutes) * 60
+    model = torchvision.models.resnet50(weights=None).eval()
+    start = time.perf_counter()
+    frames = _frames_at(video, 5.0, stretch, (224, 224))
+    tensor = torch.from_numpy(frames).permute(0, 3, 1, 2).float().div(255)  # held whole, as the seed did
+    n_windows = 0
+    with torch.inference_mode():
+        for first in range(0, len(tensor) - 75 + 1, 15):
+            model(tensor[first : first + 75])
+            n_windows += 1
+    seconds = time.perf_counter() - start
+    windows_45 = int((half_s - 15) // 3) + 1
+    return {
+        "seconds": round(seconds / n_windows * windows_45, 1),
+        "measured_windows": n_windows,
+        "measured_s": round(seconds, 1),
+        "frames_in_memory_gb": round(half_s * 5 * 3 * 224 * 224 * 4 / 1e9, 1),
+    }
+
+
+def resnet50(video: str, stretch_s: str, minutes: str) -> dict:
+    """Our feature path (each frame embedded once, batched, channels-last) with ResNet-50 at 5 fps."""
+    from soccer_highlights.features.backbones import get_backbone
+    from soccer_highlights.features.settings import VideoFeatureSettings
+    from soccer_highlights.media.decode import iter_frames
+
+    stretch, half_s = float(stretch_s), float(minutes) * 60
+    backbone = get_backbone("resnet50", weights="random")
+    s = VideoFeatureSettings(backbone="resnet50", fps=5.0)
+    start = time.perf_counter()
+    batch, n = [], 0
+    for frame in iter_frames(video, s.fps, (s.width, s.height), end_s=stretch):
+        batch.append(frame.rgb)
+        if len(batch) == 8:
+            backbone.embed(np.stack(batch))
+            n += len(batch)
+            batch = []
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": round(seconds / stretch * half_s, 1),
+        "measured_frames": n,
+        "frames_per_s": round(n / seconds, 1),
+    }
+
+
+if __name__ == "__main__":
+    name, *args = sys.argv[1:]
+    print(json.dumps(globals()[name](*args)))
