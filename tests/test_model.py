@@ -108,3 +108,33 @@ def test_train_then_detect_peaks_at_the_events(synthetic_games, tmp_path: Path) 
                 assert curve.scores[near].max() > 0.5
     with pytest.raises(FileExistsError):
         train(root, out, TrainConfig(max_epochs=1), progress_bar=False)
+
+
+@pytest.mark.slow
+def test_finetuning_trains_the_backbone_and_detects_with_it(synthetic_games, tmp_path: Path) -> None:
+    from soccer_highlights.detectors.learned import LearnedDetector, load_module
+    from soccer_highlights.model.finetune import FinetuneModule
+    from soccer_highlights.model.train import train
+
+    root = synthetic_games[0].path.parent
+    out = tmp_path / "finetuned.ckpt"
+    before = imagenet_stem_weight()
+    train(
+        root, out, TrainConfig(max_epochs=1, limit_batches=1, batch_size=2, finetune_backbone=True), progress_bar=False
+    )
+    module = load_module(out)
+    assert isinstance(module, FinetuneModule)
+    after = next(module.backbone.parameters()).detach()
+    assert not torch.allclose(before, after), "the backbone's weights moved"
+    detector = LearnedDetector(out)
+    assert detector.extractor.backbone.weights_id.startswith("finetuned:")
+    plan = synthetic_games[1].plans[0]
+    video = synthetic_games[1].path / f"{plan.half}_224p.mkv"
+    curve = detector.score_half(HalfSource(plan.half, plan.duration_s, video))
+    assert len(curve.scores) >= plan.duration_s - 1 and np.isfinite(curve.scores).all()
+
+
+def imagenet_stem_weight() -> torch.Tensor:
+    from soccer_highlights.features.backbones import get_backbone
+
+    return next(get_backbone().module.parameters()).detach().clone()

@@ -352,6 +352,9 @@ def train(
     ),
     no_audio: Annotated[bool, typer.Option(help="Switch the audio branch off (ablation).")] = False,
     no_video: Annotated[bool, typer.Option(help="Switch the video branch off (ablation).")] = False,
+    finetune_backbone: Annotated[
+        bool, typer.Option(help="Train end to end on raw frames with the backbone unfrozen (slow without a GPU).")
+    ] = False,
     backbone: Annotated[str, typer.Option(help="Image backbone for the features.")] = VideoFeatureSettings.backbone,
     weights: Annotated[str | None, typer.Option(help="Backbone weights PATH or 'random'.")] = None,
     fps: Annotated[float, typer.Option(help="Frames per second of the features.")] = VideoFeatureSettings.fps,
@@ -373,6 +376,7 @@ def train(
         seed=seed,
         use_audio=not no_audio,
         use_video=not no_video,
+        finetune_backbone=finetune_backbone,
     )
     try:
         result = run_training(

@@ -129,6 +129,11 @@ class TrainConfig:
     use_audio: bool = True
     use_video: bool = True
     accelerator: str = "auto"
+    finetune_backbone: bool = False
+    """Train end to end on raw frames with the backbone unfrozen, as the seed did (for GPUs)."""
+    backbone_lr: float = 1e-4
+    limit_batches: int | None = None
+    """Batches per epoch, for smoke runs; None for all."""
 
 
 @dataclass(frozen=True)

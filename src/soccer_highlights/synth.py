@@ -48,8 +48,8 @@ OTHER_MIX = {
 }
 """Relative frequencies of the other classes in SoccerNet-v2's validation labels."""
 
-SURGE_CLASSES = frozenset({"Foul", "Direct free-kick"})
-CLOSEUP_CLASSES = frozenset({"Yellow card", "Substitution", "Corner", "Offside"})
+SURGE_CLASSES = frozenset({"Foul", "Direct free-kick", "Corner"})
+CLOSEUP_CLASSES = frozenset({"Yellow card", "Substitution", "Offside", "Clearance", "Indirect free-kick"})
 REAL_HIGHLIGHTS_PER_45_MIN = 13.0
 HIGHLIGHT_SPACING_S = 30.0
 EDGE_MARGIN_S = 12.0

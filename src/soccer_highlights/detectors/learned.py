@@ -16,10 +16,12 @@ import torch
 
 from soccer_highlights.config import DetectConfig
 from soccer_highlights.detectors.base import HalfSource, ProgressFn, ScoreCurve
+from soccer_highlights.features.backbones import file_id
 from soccer_highlights.features.extract import FeatureExtractor, HalfFeatures
 from soccer_highlights.features.settings import AudioFeatureSettings, VideoFeatureSettings
 from soccer_highlights.media.errors import MediaError
 from soccer_highlights.model.data import cut_window
+from soccer_highlights.model.finetune import FinetuneModule
 from soccer_highlights.model.module import HighlightModule
 
 
@@ -28,12 +30,15 @@ class CheckpointError(ValueError):
 
 
 def load_module(checkpoint: Path, device: str = "cpu") -> HighlightModule:
+    """The module a checkpoint holds: with frozen features, or with its own fine-tuned backbone."""
     checkpoint = Path(checkpoint)
     if not checkpoint.is_file():
         raise CheckpointError(f"{checkpoint}: no such checkpoint")
     try:
-        module = HighlightModule.load_from_checkpoint(str(checkpoint), map_location=device)
-    except (KeyError, RuntimeError, TypeError, ValueError) as exc:
+        hparams = torch.load(checkpoint, map_location="cpu", weights_only=False).get("hyper_parameters", {})
+        cls = FinetuneModule if "backbone_name" in hparams else HighlightModule
+        module = cls.load_from_checkpoint(str(checkpoint), map_location=device)
+    except (KeyError, RuntimeError, TypeError, ValueError, AttributeError) as exc:
         raise CheckpointError(f"{checkpoint}: not a soccer-highlights model checkpoint ({exc})") from None
     return module.eval()
 
@@ -47,8 +52,14 @@ class LearnedDetector:
         self.module = load_module(checkpoint, device)
         hp = self.module.hparams
         settings = hp["feature_settings"]
+        own_backbone = None
+        if isinstance(self.module, FinetuneModule):  # embeddings from its own trained backbone, cached apart
+            own_backbone = self.module.as_backbone(f"finetuned:{file_id(Path(checkpoint))}")
         self.extractor = FeatureExtractor(
-            VideoFeatureSettings(**settings["video"]), AudioFeatureSettings(**settings["audio"]), device=device
+            VideoFeatureSettings(**settings["video"]),
+            AudioFeatureSettings(**settings["audio"]),
+            device=device,
+            backbone=own_backbone,
         )
         trained_s = float(hp["window"]["before_s"] + hp["window"]["after_s"])
         self.window_s = self.config.window_s or trained_s
@@ -59,7 +70,8 @@ class LearnedDetector:
         if source.video is None:
             raise MediaError(f"half {source.half}: the audio-visual model needs the video file")
         feats = self.extractor.ensure(source.video, progress)
-        if self.extractor.backbone.weights_id != self.module.hparams["feature_settings"]["weights_id"]:
+        expected = self.module.hparams["feature_settings"]["weights_id"]
+        if not isinstance(self.module, FinetuneModule) and self.extractor.backbone.weights_id != expected:
             raise MediaError(
                 f"the backbone weights on this machine ({self.extractor.backbone.weights_id}) are not the ones "
                 f"the model was trained with ({self.module.hparams['feature_settings']['weights_id']})"
@@ -77,7 +89,7 @@ class LearnedDetector:
             cuts = [cut_window(feats, s, self.window_s) for s in starts[i : i + self.config.batch_size]]
             audio = torch.from_numpy(np.stack([c[0] for c in cuts])).to(self.device)
             video = torch.from_numpy(np.stack([c[1] for c in cuts])).to(self.device)
-            probs.append(self.module.highlight_probability(audio, video).float().cpu().numpy())
+            probs.append(torch.softmax(self.module.model(audio, video), dim=1)[:, 1].float().cpu().numpy())
         anchors = starts + self.anchor_share * self.window_s
         scores = np.concatenate(probs) if probs else np.zeros(0)
         hop = min(1.0, stride)

@@ -72,7 +72,7 @@ class _EfficientNetFeatures(nn.Module):
         return self.net.extract_features(x).mean(dim=(2, 3))
 
 
-def _file_id(path: Path) -> str:
+def file_id(path: Path) -> str:
     digest = hashlib.sha1()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -104,7 +104,7 @@ def _efficientnet_lite0(weights: str | None) -> Backbone:
             path = Path(weights)
         with contextlib.redirect_stdout(io.StringIO()):
             _load_state_dict(net, path, strict=False)
-        weights_id = _file_id(path)
+        weights_id = file_id(path)
     net.set_swish(memory_efficient=False)  # the memory-saving variant only helps training
     # EfficientNet-Lite was trained on inputs scaled to [-1, 1] (TF: mean 127, std 128)
     return Backbone("efficientnet_lite0", weights_id, _EfficientNetFeatures(net), 1280, (0.498,) * 3, (0.502,) * 3)
@@ -119,7 +119,7 @@ def _torchvision(name: str) -> Callable[[str | None], Backbone]:
             weights_id = "random"
         elif weights is not None:
             _load_state_dict(model, Path(weights))
-            weights_id = _file_id(Path(weights))
+            weights_id = file_id(Path(weights))
         else:
             enum = torchvision.models.get_model_weights(name).DEFAULT
             cached = Path(torch.hub.get_dir()) / "checkpoints" / Path(enum.url).name

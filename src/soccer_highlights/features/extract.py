@@ -59,13 +59,15 @@ class FeatureExtractor:
         device: str = "cpu",
         batch_size: int = 8,
         cache_root: Path | None = None,
+        backbone: Backbone | None = None,
     ):
         self.video_settings = video or VideoFeatureSettings()
         self.audio_settings = audio or AudioFeatureSettings()
         self.device = device
         self.batch_size = batch_size
         self.cache_root = cache_root
-        self._backbone: Backbone | None = None
+        self._backbone: Backbone | None = backbone
+        """Given: a backbone of its own (a fine-tuned one); otherwise loaded from the settings when needed."""
 
     @property
     def backbone(self) -> Backbone:
@@ -82,8 +84,12 @@ class FeatureExtractor:
     def is_cached(self, video: Path) -> bool:
         return all(e.done for e in self.entries(video))
 
-    def ensure(self, video: Path, progress: ProgressFn | None = None) -> HalfFeatures:
-        """The half's features, computed and cached where missing, loaded (memory-mapped) otherwise."""
+    def ensure(self, video: Path, progress: ProgressFn | None = None, with_video: bool = True) -> HalfFeatures:
+        """The half's features, computed and cached where missing, loaded (memory-mapped) otherwise.
+
+        ``with_video=False`` computes the spectrogram alone (the video rows are then empty), for
+        training that embeds frames itself.
+        """
         video = Path(video)
         info = probe(video)
         if not info.has_audio:

@@ -36,13 +36,17 @@ class WindowDataset(Dataset):
     def __len__(self) -> int:
         return len(self.windows)
 
+    def window_start(self, i: int) -> float:
+        """The window's start, shifted at random by up to ``jitter_s`` (kept inside the half)."""
+        w = self.windows[i]
+        if not self.jitter_s:
+            return w.start_s
+        duration = self.features[(str(w.video), w.half)].duration_s
+        return float(np.clip(w.start_s + self.rng.uniform(-self.jitter_s, self.jitter_s), 0, duration))
+
     def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor, int]:
         w = self.windows[i]
-        feats = self.features[(str(w.video), w.half)]
-        start = w.start_s
-        if self.jitter_s:
-            start = float(np.clip(start + self.rng.uniform(-self.jitter_s, self.jitter_s), 0, feats.duration_s))
-        audio, video = cut_window(feats, start, self.spec.length_s)
+        audio, video = cut_window(self.features[(str(w.video), w.half)], self.window_start(i), self.spec.length_s)
         return torch.from_numpy(audio), torch.from_numpy(video), w.label
 
     def labels(self) -> np.ndarray:

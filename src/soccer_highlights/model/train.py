@@ -19,6 +19,7 @@ from soccer_highlights.config import TrainConfig
 from soccer_highlights.features.extract import FeatureExtractor, HalfFeatures
 from soccer_highlights.features.settings import AudioFeatureSettings, VideoFeatureSettings
 from soccer_highlights.model.data import WindowDataModule, WindowDataset, audio_statistics, validation_games
+from soccer_highlights.model.finetune import FinetuneModule, FrameWindowDataset
 from soccer_highlights.model.module import HighlightModule
 from soccer_highlights.model.windows import WINDOW_MODES, TrainingWindow, windows_for_half
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
@@ -44,6 +45,7 @@ def collect_features(
     extractor: FeatureExtractor,
     on_half: Callable[[str, int], None] | None = None,
     progress: Callable[[float], None] | None = None,
+    with_video: bool = True,
 ) -> tuple[dict[str, list], dict[tuple[str, int], HalfFeatures]]:
     """Every labelled game with videos under ``root``, with its halves' features (cached)."""
     games: dict[str, list] = {}
@@ -57,7 +59,7 @@ def collect_features(
         for half, video in sorted(game.videos.items()):
             if on_half:
                 on_half(key, half)
-            feats = extractor.ensure(video, progress)
+            feats = extractor.ensure(video, progress, with_video=with_video)
             features[(str(video), half)] = feats
             games[key].append((half, video, feats.duration_s, labels.of_half(half)))
     if not games:
@@ -84,7 +86,7 @@ def train(
     spec = WINDOW_MODES[config.mode]
     L.seed_everything(config.seed, workers=True, verbose=False)
     extractor = FeatureExtractor(video_settings, audio_settings, device=device)
-    games, features = collect_features(Path(root), extractor, on_half)
+    games, features = collect_features(Path(root), extractor, on_half, with_video=not config.finetune_backbone)
     if len(games) < 2:
         raise ValueError(f"{root}: training needs at least two labelled games (one to validate on)")
     val_keys = validation_games(list(games), config.val_fraction)
@@ -102,27 +104,32 @@ def train(
     train_halves = [features[(str(w.video), w.half)] for w in {(w.video, w.half): w for w in train_w}.values()]
     audio_mean, audio_std = audio_statistics(train_halves)
     first = next(iter(features.values()))
-    module = HighlightModule(
-        video_dim=first.video.shape[1],
-        n_mels=first.audio.shape[1],
-        feature_settings={
+    common = {
+        "video_dim": extractor.backbone.dim if config.finetune_backbone else first.video.shape[1],
+        "n_mels": first.audio.shape[1],
+        "feature_settings": {
             "video": asdict(extractor.video_settings),
             "audio": asdict(extractor.audio_settings),
             "weights_id": extractor.backbone.weights_id,
         },
-        window=asdict(spec),
-        lr=config.lr,
-        weight_decay=config.weight_decay,
-        use_audio=config.use_audio,
-        use_video=config.use_video,
-        audio_mean=audio_mean,
-        audio_std=audio_std,
-    )
-    data = WindowDataModule(
-        WindowDataset(train_w, features, spec, jitter_s=config.jitter_s, seed=config.seed),
-        WindowDataset(val_w, features, spec),
-        batch_size=config.batch_size,
-    )
+        "window": asdict(spec),
+        "lr": config.lr,
+        "weight_decay": config.weight_decay,
+        "use_audio": config.use_audio,
+        "use_video": config.use_video,
+        "audio_mean": audio_mean,
+        "audio_std": audio_std,
+    }
+    if config.finetune_backbone:
+        vs = extractor.video_settings
+        module: HighlightModule = FinetuneModule(vs.backbone, vs.weights, config.backbone_lr, **common)
+        train_set = FrameWindowDataset(train_w, features, spec, vs, jitter_s=config.jitter_s, seed=config.seed)
+        val_set = FrameWindowDataset(val_w, features, spec, vs)
+    else:
+        module = HighlightModule(**common)
+        train_set = WindowDataset(train_w, features, spec, jitter_s=config.jitter_s, seed=config.seed)
+        val_set = WindowDataset(val_w, features, spec)
+    data = WindowDataModule(train_set, val_set, batch_size=config.batch_size)
     log_dir = out.parent / f"{out.stem}_logs"
     with tempfile.TemporaryDirectory(prefix="soccer-highlights-ckpt-") as tmp:
         best = ModelCheckpoint(dirpath=tmp, monitor="val_selection", mode="max", save_top_k=1, filename="best")
@@ -136,6 +143,8 @@ def train(
             enable_model_summary=False,
             log_every_n_steps=5,
             deterministic=True,
+            limit_train_batches=config.limit_batches,
+            limit_val_batches=config.limit_batches,
         )
         trainer.fit(module, datamodule=data)
         with atomic_path(out) as partial:
