@@ -34,6 +34,35 @@ def peak_errors(curves, events, radius_s: float = 8.0) -> list[float]:
     return errors
 
 
+def event_ap(checkpoint: Path, test_root: Path) -> dict:
+    """AP of the model's score on a window centred on every labelled event of the held-out games:
+    highlights against every other event, look-alikes (a card's close-up, a foul's roar) included."""
+    import torch
+    from torchmetrics.functional.classification import binary_average_precision
+
+    from soccer_highlights.detectors.learned import load_module
+    from soccer_highlights.features.extract import FeatureExtractor
+    from soccer_highlights.model.data import cut_window
+    from soccer_highlights.model.windows import WindowSpec, clamp_start
+
+    module = load_module(checkpoint).eval()
+    spec = WindowSpec(**module.hparams["window"])
+    extractor = FeatureExtractor()
+    scores, labels = [], []
+    for game in find_games(test_root):
+        match = resolve_input(game.path)
+        for half in match.halves.values():
+            feats = extractor.ensure(half.video)
+            for e in match.labels.of_half(half.half):
+                audio, video = cut_window(feats, clamp_start(e.time_s, spec, feats.duration_s), spec.length_s)
+                with torch.no_grad():
+                    p = module.highlight_probability(torch.from_numpy(audio)[None], torch.from_numpy(video)[None])
+                scores.append(float(p[0]))
+                labels.append(int(e.label in DEFAULT_HIGHLIGHT_CLASSES))
+    ap = binary_average_precision(torch.tensor(scores), torch.tensor(labels))
+    return {"event_ap": round(float(ap), 4), "events": len(labels), "highlights": sum(labels)}
+
+
 def score(detector, test_root: Path, out_dir: Path) -> dict:
     covered = total = 0
     reel_s = match_s = 0.0
@@ -66,6 +95,7 @@ def main(train_root: Path, test_root: Path, out_dir: Path) -> dict:
         t0 = time.time()
         result = train(train_root, out_dir / f"{name.replace(' ', '_').replace('+', '_')}.ckpt", cfg, force=True)
         ablation[name] = {"val_ap": round(result.best_val_ap, 4), "train_s": round(time.time() - t0, 1)}
+        ablation[name]["held_out"] = event_ap(result.checkpoint, test_root)
         if name == "audio+video":
             best = result.checkpoint
             report["train_games"], report["val_games"] = result.train_games, result.val_games

@@ -79,6 +79,7 @@ def main() -> dict:
     results["detect_s"], rss_detect, info = stage(
         "detect", str(half45), str(cache), str(ckpt), str(WORK / "segments.json")
     )
+    results["alignment"] = {k: v for k, v in info.items() if "peak" in k or "last_event" in k}
     results["reel_write_s"], rss_write, _ = stage(
         "write", str(half45), str(WORK / "segments.json"), str(WORK / "reel_only")
     )

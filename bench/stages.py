@@ -111,7 +111,31 @@ def detect(video: str, cache: str, ckpt: str, segments_out: str) -> dict:
     seconds = time.perf_counter() - start
     segments = plan_segments([curve], SegmentConfig())
     Path(segments_out).write_text(json.dumps([s.to_json() for s in segments]))
-    return {"seconds": round(seconds, 2), "windows": len(curve.scores), "segments": len(segments)}
+    return {
+        "seconds": round(seconds, 2),
+        "windows": len(curve.scores),
+        "segments": len(segments),
+        **peak_alignment(curve, Path(video).parent / "Labels-v2.json"),
+    }
+
+
+def peak_alignment(curve, labels_path: Path, radius_s: float = 8.0) -> dict:
+    """Where the score peaks near each highlight, against the event's time: audio drifting away from
+    video over a half would show as growing errors, worst at the last event."""
+    from soccer_highlights.soccernet.labels import load_labels
+
+    times = curve.times_s()
+    errors = []
+    for event in load_labels(labels_path).highlights():
+        near = np.abs(times - event.time_s) <= radius_s
+        errors.append((event.time_s, float(times[near][np.argmax(curve.scores[near])] - event.time_s)))
+    last_time, last_error = max(errors)
+    return {
+        "peak_error_abs_median_s": round(float(np.median([abs(e) for _, e in errors])), 2),
+        "peak_error_abs_max_s": round(max(abs(e) for _, e in errors), 2),
+        "last_event_s": last_time,
+        "last_event_peak_error_s": round(last_error, 2),
+    }
 
 
 def write(video: str, segments_json: str, out_dir: str) -> dict:
@@ -144,8 +168,6 @@ def reel(video: str, ckpt: str, out_dir: str) -> dict:
         ckpt,
         "--out",
         out_dir,
-        "--threshold",
-        "0.0",
     ]
     start = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)

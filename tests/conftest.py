@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,19 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 LABELS_ROOT = SHARED_DATA / "soccernet-v2-labels-valid"
 REAL_CLIPS = SHARED_DATA / "real-clips"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Exported backbones go to a cache of the test session's own, not the user's."""
+    cache = tmp_path_factory.mktemp("model-cache")
+    before = os.environ.get("SOCCER_HIGHLIGHTS_CACHE")
+    os.environ["SOCCER_HIGHLIGHTS_CACHE"] = str(cache)
+    yield cache
+    if before is None:
+        del os.environ["SOCCER_HIGHLIGHTS_CACHE"]
+    else:
+        os.environ["SOCCER_HIGHLIGHTS_CACHE"] = before
 
 
 @pytest.fixture(scope="session")

@@ -24,18 +24,20 @@ def write_marked_video(
     marks_s: Sequence[float],
     size: tuple[int, int] = (398, 224),
     with_audio: bool = True,
+    x264: dict[str, str] | None = None,
 ) -> None:
     """A dark video whose frame ``i`` has grey level ``i % 100`` in its top-left block, with marks.
 
     The grey level tells which source frame a decoded frame came from, which is what a cut-accuracy
-    test needs; the marks test audio-video sync.
+    test needs; the marks test audio-video sync. ``x264`` replaces the encoder options (the default
+    has no B-frames).
     """
     w, h = size
     n_frames = round(duration_s * FPS)
     with av.open(str(path), "w", format="matroska") as out:
         video = out.add_stream("libx264", rate=FPS)
         video.width, video.height, video.pix_fmt = w, h, "yuv420p"
-        video.options = {"preset": "ultrafast", "crf": "12", "g": "50"}
+        video.options = x264 or {"preset": "ultrafast", "crf": "12", "g": "50"}
         audio = None
         if with_audio:
             audio = out.add_stream("aac", rate=SR, layout="stereo")

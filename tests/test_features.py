@@ -38,6 +38,23 @@ def test_default_backbone_has_imagenet_weights_offline() -> None:
     assert np.allclose(a, pretrained.embed(frames), atol=1e-5), "embeddings are deterministic"
 
 
+def test_onnx_runtime_gives_pytorchs_embeddings_and_exports_once(private_model_cache: Path) -> None:
+    """The CPU default runs the backbone in ONNX Runtime; the feature cache is shared with PyTorch,
+    so both must give the same embeddings."""
+    rng = np.random.default_rng(1)
+    frames = rng.integers(0, 255, (3, 128, 224, 3), dtype=np.uint8)
+    reference = get_backbone("efficientnet_lite0", engine="torch").embed(frames)
+    fast = get_backbone("efficientnet_lite0", engine="onnxruntime")
+    got = fast.embed(frames)
+    assert fast._onnx[128, 224] is not None, "ONNX Runtime really ran"
+    assert np.linalg.norm(got - reference) / np.linalg.norm(reference) < 1e-4
+    (exported,) = (private_model_cache / "onnx").glob("efficientnet_lite0-128x224-*.onnx")
+    stamp = exported.stat().st_mtime_ns
+    again = get_backbone("efficientnet_lite0").embed(frames[:1])
+    assert np.allclose(again, got[:1], atol=1e-5)
+    assert exported.stat().st_mtime_ns == stamp, "a second run reuses the exported model"
+
+
 def test_missing_torchvision_weights_say_how_to_get_them() -> None:
     cached = Path(torch.hub.get_dir()) / "checkpoints" / "resnet50-11ad3fa6.pth"
     if cached.exists():

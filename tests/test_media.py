@@ -54,6 +54,25 @@ def test_frames_are_sampled_on_a_fixed_time_grid(marked_video: Path) -> None:
         assert abs(int(f.rgb[5, 5, 0]) - (50 + 2 * (source_index % 100))) <= 6
 
 
+def test_sampling_skips_unreferenced_frames_and_takes_the_nearest_left(tmp_path: Path) -> None:
+    """Broadcast H.264 is mostly B-frames that no other frame needs: sampling at 2 fps leaves them
+    undecoded, and each sample is then the nearest decoded frame, a frame or two from its time."""
+    path = tmp_path / "bframes.mkv"
+    write_marked_video(path, 20.0, [], with_audio=False, x264={"preset": "veryfast", "bframes": "3", "crf": "12"})
+    exact = list(iter_frames(path, fps=2.0, skip_nonref=False))
+    fast = list(iter_frames(path, fps=2.0))
+    assert [f.time_s for f in fast] == [f.time_s for f in exact] == [k / 2 for k in range(40)]
+
+    def source_index(f) -> int:
+        level = (int(f.rgb[5, 5, 0]) - 50) / 2
+        return round(level + 100 * round((f.time_s * FPS - level) / 100))
+
+    # samples fall on or between frames at 2 fps (12.5 frames apart)
+    assert all(abs(source_index(f) - f.time_s * FPS) <= 0.5 for f in exact)
+    assert max(abs(source_index(f) - f.time_s * FPS) for f in fast) <= 1.0, "a frame at most from its time"
+    assert any(source_index(f) != source_index(e) for f, e in zip(fast, exact, strict=True)), "frames were skipped"
+
+
 def test_frame_window_from_the_middle_seeks(marked_video: Path) -> None:
     frames = list(iter_frames(marked_video, fps=5.0, start_s=30.0, end_s=33.0))
     assert [round(f.time_s, 2) for f in frames] == [round(30 + i / 5, 2) for i in range(15)]

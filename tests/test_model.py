@@ -66,6 +66,19 @@ def test_windows_follow_the_mode_and_stay_inside_the_half() -> None:
     assert all(0 <= w.start_s <= 600 - WINDOW_MODES["short"].length_s for w in seed + short)
 
 
+def test_validation_windows_keep_every_look_alike_event() -> None:
+    """A sample of negatives easily misses the one card close-up in a half; validation must not."""
+    events = [Event(1, 100.0, "Goal")] + [Event(1, 200.0 + 20 * i, "Yellow card") for i in range(10)]
+    spec, classes = WINDOW_MODES["short"], {"Goal"}
+    sampled = windows_for_half("g", Path("v.mkv"), 1, 600.0, events, classes, spec, 2.0, np.random.default_rng(0))
+    every = windows_for_half(
+        "g", Path("v.mkv"), 1, 600.0, events, classes, spec, 2.0, np.random.default_rng(0), every_event=True
+    )
+    assert sum(w.source == "event:Yellow card" for w in sampled) == 1
+    assert sum(w.source == "event:Yellow card" for w in every) == 10
+    assert sum(w.source == "background" for w in every) == 1
+
+
 def test_validation_split_is_by_game() -> None:
     soccernet = [
         "england_epl/2015-2016/2015-08-08 - 19-30 Chelsea 2 - 2 Swansea",

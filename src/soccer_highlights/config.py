@@ -92,6 +92,10 @@ class SynthConfig:
     """Other SoccerNet events (throw-ins, fouls, ...), each with a weak cue."""
     distractors_per_half: float | None = None
     """Chants and close-ups with no event; by default one per 4 minutes, at least 1 of each."""
+    encoding: str = "quick"
+    """``quick`` (x264 ultrafast: no B-frames, cheap to make and to decode; tests and the demo) or
+    ``broadcast`` (like SoccerNet's 224p files: H.264 High with B-frames at about 500 kb/s, which
+    decode about four times slower; the benchmark)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,8 @@ class TrainConfig:
     mode: str = "short"
     """``short`` (3 s either side of the event, the seed's proposed fix) or ``seed`` (-10 s to +5 s)."""
     negative_ratio: float = 3.0
-    """Non-highlight windows per highlight window, half from other events, half from quiet play."""
+    """Non-highlight windows per highlight window, half from other events, half from quiet play (validation
+    games keep every other event: see ``windows_for_half``)."""
     max_epochs: int = 30
     patience: int = 6
     """Epochs without a better validation AP before early stopping."""

@@ -94,8 +94,9 @@ def train(
     windows: dict[bool, list[TrainingWindow]] = {True: [], False: []}
     for key, halves in games.items():
         for half, video, duration, events in halves:
-            windows[key in val_keys] += windows_for_half(
-                key, video, half, duration, events, highlight_classes, spec, config.negative_ratio, rng
+            is_val = key in val_keys
+            windows[is_val] += windows_for_half(
+                key, video, half, duration, events, highlight_classes, spec, config.negative_ratio, rng, is_val
             )
     train_w, val_w = windows[False], windows[True]
     for name, ws in (("training", train_w), ("validation", val_w)):

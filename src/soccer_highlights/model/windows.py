@@ -63,7 +63,12 @@ def windows_for_half(
     spec: WindowSpec,
     negative_ratio: float,
     rng: np.random.Generator,
+    every_event: bool = False,
 ) -> list[TrainingWindow]:
+    """The half's windows. ``every_event``: every non-highlight event is a negative, not a sample of
+    them at ``negative_ratio`` (for validation: the rare look-alikes, a card's close-up or a foul's
+    roar, are what tells a model that uses both modalities from one that uses one, and a sample
+    easily misses them)."""
     classes = set(highlight_classes)
     highs = np.array([e.time_s for e in events if e.label in classes and e.time_s <= duration_s])
     windows = [
@@ -77,7 +82,7 @@ def windows_for_half(
 
     n_negative = round(negative_ratio * max(1, len(windows)))
     others = [e for e in events if e.label not in classes and e.time_s <= duration_s and clear_of_highlights(e.time_s)]
-    picked = rng.permutation(len(others))[: n_negative // 2]
+    picked = rng.permutation(len(others))[: len(others) if every_event else n_negative // 2]
     for i in sorted(picked):
         e = others[i]
         windows.append(
@@ -90,7 +95,7 @@ def windows_for_half(
                     windows.append(
                         TrainingWindow(game, video, half, clamp_start(shifted, spec, duration_s), 0, "near-miss")
                     )
-    n_background = n_negative - len(picked)
+    n_background = n_negative // 2 if every_event else n_negative - len(picked)
     event_times = np.array([e.time_s for e in events])
     for _ in range(n_background * 50):
         if n_background == 0:
