@@ -120,6 +120,12 @@ def test_train_then_detect_peaks_at_the_events(synthetic_games, tmp_path: Path) 
                 assert abs(peak - event.time_s) <= 2.0
                 # one training game is little data: demand a clear peak over the half's background
                 assert curve.scores[near].max() > max(0.25, 5 * float(np.median(curve.scores)))
+    # ONNX Runtime scores the windows on the CPU; PyTorch must give the same curve
+    assert detector._onnx is not None
+    source = HalfSource(plan.half, plan.duration_s, video)
+    fast = detector.score_half(source).scores
+    detector._onnx = None
+    assert np.allclose(fast, detector.score_half(source).scores, atol=1e-4)
     with pytest.raises(FileExistsError):
         train(root, out, TrainConfig(max_epochs=1), progress_bar=False)
 

@@ -148,4 +148,5 @@ class DetectConfig:
     window_s: float | None = None
     """None: the window the model was trained on."""
     stride_s: float = 1.0
-    batch_size: int = 256
+    batch_size: int = 64
+    """Windows scored at once: 64 is as fast as more on a CPU, at a quarter of the memory."""

@@ -23,6 +23,7 @@ from soccer_highlights.media.errors import MediaError
 from soccer_highlights.model.data import cut_window
 from soccer_highlights.model.finetune import FinetuneModule
 from soccer_highlights.model.module import HighlightModule
+from soccer_highlights.onnx_engine import OnnxSession, export_once, onnx_session
 
 
 class CheckpointError(ValueError):
@@ -61,10 +62,20 @@ class LearnedDetector:
             device=device,
             backbone=own_backbone,
         )
+        self._onnx = self._classifier_session(Path(checkpoint)) if device == "cpu" else None
         trained_s = float(hp["window"]["before_s"] + hp["window"]["after_s"])
         self.window_s = self.config.window_s or trained_s
         self.anchor_share = float(hp["window"]["before_s"]) / trained_s
         """Where in a window the event sat during training (1/2 for short windows, 2/3 for the seed's)."""
+
+    def _classifier_session(self, checkpoint: Path) -> OnnxSession | None:
+        model = _Probability(self.module.model)
+        hp = self.module.hparams  # any window length: time is a dynamic axis of the export
+        example = (torch.zeros(2, 100, hp["n_mels"]), torch.zeros(2, 4, hp["video_dim"]))
+        dynamic = {"audio": {0: "batch", 1: "time"}, "video": {0: "batch", 1: "frames"}, "out": {0: "batch"}}
+        return onnx_session(
+            lambda: export_once(model, example, "classifier", file_id(checkpoint), dynamic), "the classifier"
+        )
 
     def features(self, source: HalfSource, progress: ProgressFn | None = None) -> HalfFeatures:
         if source.video is None:
@@ -87,12 +98,28 @@ class LearnedDetector:
         probs = []
         for i in range(0, len(starts), self.config.batch_size):
             cuts = [cut_window(feats, s, self.window_s) for s in starts[i : i + self.config.batch_size]]
-            audio = torch.from_numpy(np.stack([c[0] for c in cuts])).to(self.device)
-            video = torch.from_numpy(np.stack([c[1] for c in cuts])).to(self.device)
-            probs.append(torch.softmax(self.module.model(audio, video), dim=1)[:, 1].float().cpu().numpy())
+            audio, video = np.stack([c[0] for c in cuts]), np.stack([c[1] for c in cuts])
+            probs.append(self._probabilities(audio, video))
         anchors = starts + self.anchor_share * self.window_s
         scores = np.concatenate(probs) if probs else np.zeros(0)
         hop = min(1.0, stride)
         grid = (np.arange(int(np.ceil(duration / hop))) + 0.5) * hop
         curve = np.interp(grid, anchors, scores) if len(scores) else np.zeros_like(grid)
         return ScoreCurve(source.half, hop, curve.astype(np.float32), duration, self.name)
+
+    def _probabilities(self, audio: np.ndarray, video: np.ndarray) -> np.ndarray:
+        if self._onnx is not None:
+            return self._onnx(audio=audio, video=video)
+        model = _Probability(self.module.model)
+        return model(torch.from_numpy(audio).to(self.device), torch.from_numpy(video).to(self.device)).cpu().numpy()
+
+
+class _Probability(torch.nn.Module):
+    """The classifier's highlight probability, the one number detection needs."""
+
+    def __init__(self, model: torch.nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, audio: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(self.model(audio, video), dim=1)[:, 1].float()

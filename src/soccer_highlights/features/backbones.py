@@ -63,7 +63,7 @@ class Backbone:
     def embed(self, frames: np.ndarray) -> np.ndarray:
         """Embeddings of ``(B, H, W, 3)`` uint8 frames as float32 ``(B, dim)``."""
         runner = self._onnx_runner(frames.shape[1], frames.shape[2])
-        return runner(frames) if runner is not None else self._embed_torch(frames)
+        return runner(frames=frames) if runner is not None else self._embed_torch(frames)
 
     def _onnx_runner(self, height: int, width: int):
         # ONNX Runtime serves the CPU here; random weights differ from one instance to the next, so an
@@ -71,7 +71,7 @@ class Backbone:
         if self.engine == "torch" or self.device.type != "cpu" or self.weights_id == "random":
             return None
         if (height, width) not in self._onnx:
-            from soccer_highlights.features.onnx_engine import onnx_embedder
+            from soccer_highlights.onnx_engine import onnx_embedder
 
             self._onnx[height, width] = onnx_embedder(self, height, width)
         return self._onnx[height, width]
