@@ -45,7 +45,7 @@ def inputs(work: str, minutes: str) -> dict:
     if not half90.exists():
         half90.parent.mkdir(parents=True, exist_ok=True)
         listing = work_dir / "concat90.txt"
-        listing.write_text(f"file '{half45}'\nfile '{half45}'\n")
+        listing.write_text(f"file '{half45.resolve()}'\nfile '{half45.resolve()}'\n")
         run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", str(half90)], "joining 90 minutes")
     return {"made_45min": made}
 
