@@ -74,6 +74,12 @@ class ReelConfig:
     crf: int = 23
     preset: str = "veryfast"
     audio_bitrate: str = "128k"
+    aac_coder: str = "fast"
+    """ffmpeg's AAC coder for the reel's one audio encode: ``fast`` takes half the time of
+    ``twoloop`` (ffmpeg's default), with no audible difference for crowd and commentary at 128 kb/s."""
+    parallel_cuts: int = 3
+    """ffmpeg processes cutting at once: a short cut spends much of its time starting up, seeking
+    and decoding up to its first frame, one core's work, so a few at a time keep the cores busy."""
 
 
 @dataclass(frozen=True)

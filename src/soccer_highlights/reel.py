@@ -11,6 +11,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -55,20 +56,28 @@ def write_reel(
         raise ValueError("no segments to put in a reel")
     cache = dest.parent / CLIP_CACHE
     cache.mkdir(parents=True, exist_ok=True)
-    clips: list[Path] = []
-    durations: list[float] = []
     for i, seg in enumerate(segments):
         if seg.half not in videos:
             raise ValueError(f"segment {i} is in half {seg.half}, for which no video was given")
-        video = videos[seg.half]
-        clip = cache / clip_name(seg, video.path, spec)
-        if not clip.exists():
-            cut_clip(video.path, seg.start_s, seg.end_s, clip, spec, video.has_audio)
-        start, end = frame_aligned(seg.start_s, seg.end_s, spec.fps)
-        durations.append(end - start)
-        clips.append(clip)
-        if on_clip:
-            on_clip(i + 1)
-    concat_clips(clips, dest, durations, spec.audio_bitrate)
+    clips = [cache / clip_name(seg, videos[seg.half].path, spec) for seg in segments]
+    durations = [end - start for start, end in (frame_aligned(s.start_s, s.end_s, spec.fps) for s in segments)]
+
+    def cut(i: int) -> None:
+        if not clips[i].exists():
+            video = videos[segments[i].half]
+            cut_clip(video.path, segments[i].start_s, segments[i].end_s, clips[i], spec, video.has_audio)
+
+    with ThreadPoolExecutor(max_workers=max(1, spec.parallel_cuts)) as pool:
+        pending = [pool.submit(cut, i) for i in range(len(segments))]
+        try:
+            for done, future in enumerate(as_completed(pending), start=1):
+                future.result()
+                if on_clip:
+                    on_clip(done)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    concat_clips(clips, dest, durations, spec.audio_bitrate, spec.aac_coder)
     shutil.rmtree(cache, ignore_errors=True)
     return ReelResult(dest, sum(durations), len(segments))

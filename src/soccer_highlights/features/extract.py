@@ -10,6 +10,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -95,17 +96,24 @@ class FeatureExtractor:
         if not info.has_audio:
             raise MediaError(f"{video}: has no audio track; the audio-visual model needs one")
         v_entry, a_entry = self.entries(video)
-        if not a_entry.done:
-            a_entry.save(
-                self._audio(video).astype(np.float16), self._meta(video, info.duration_s, asdict(self.audio_settings))
-            )
-        if not v_entry.done:
-            meta = self._meta(video, info.duration_s, asdict(self.video_settings))
-            meta["weights_id"] = self.backbone.weights_id
-            v_entry.save(self._video(video, info.duration_s, progress).astype(np.float16), meta)
-        elif progress:
-            progress(info.duration_s)
-        v, _ = v_entry.load()
+
+        def save_audio() -> None:
+            meta = self._meta(video, info.duration_s, asdict(self.audio_settings))
+            a_entry.save(self._audio(video).astype(np.float16), meta)
+
+        # The spectrogram is worked out in a thread of its own while the frames are embedded: its
+        # decoding and FFTs fill the moments the backbone leaves a core idle.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audio") as pool:
+            audio_done = pool.submit(save_audio) if not a_entry.done else None
+            if not v_entry.done and with_video:
+                meta = self._meta(video, info.duration_s, asdict(self.video_settings))
+                meta["weights_id"] = self.backbone.weights_id
+                v_entry.save(self._video(video, info.duration_s, progress).astype(np.float16), meta)
+            elif progress:
+                progress(info.duration_s)
+            if audio_done is not None:
+                audio_done.result()
+        v = v_entry.load()[0] if v_entry.done else np.zeros((0, 0), np.float16)
         a, _ = a_entry.load()
         return HalfFeatures(v, a, self.video_settings.fps, self.audio_settings.hop_s, info.duration_s)
 

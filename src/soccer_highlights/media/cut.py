@@ -62,7 +62,11 @@ def cut_clip(source: Path, start_s: float, end_s: float, dest: Path, spec: ReelC
 
 
 def concat_clips(
-    clips: Sequence[Path], dest: Path, durations_s: Sequence[float] | None = None, audio_bitrate: str = "128k"
+    clips: Sequence[Path],
+    dest: Path,
+    durations_s: Sequence[float] | None = None,
+    audio_bitrate: str = "128k",
+    aac_coder: str = "fast",
 ) -> None:
     """Join clips of one spec into an MP4 by stream copy (the concat demuxer), atomically.
 
@@ -83,7 +87,7 @@ def concat_clips(
         with atomic_path(dest) as tmp:
             run_ffmpeg(
                 ["-f", "concat", "-safe", "0", "-i", str(list_file), "-c:v", "copy",
-                 "-c:a", "aac", "-b:a", audio_bitrate,
+                 "-c:a", "aac", "-b:a", audio_bitrate, "-aac_coder", aac_coder,
                  "-movflags", "+faststart", "-f", "mp4", str(tmp)],
                 what=f"joining {len(clips)} clips into {dest}",
             )  # fmt: skip
