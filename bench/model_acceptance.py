@@ -41,8 +41,7 @@ def event_ap(checkpoint: Path, test_root: Path) -> dict:
     from torchmetrics.functional.classification import binary_average_precision
 
     from soccer_highlights.detectors.learned import load_module
-    from soccer_highlights.features.extract import FeatureExtractor
-    from soccer_highlights.model.data import cut_window
+    from soccer_highlights.features.extract import FeatureExtractor, cut_window
     from soccer_highlights.model.windows import WindowSpec, clamp_start
 
     module = load_module(checkpoint).eval()

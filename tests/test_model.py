@@ -158,3 +158,17 @@ def imagenet_stem_weight() -> torch.Tensor:
     from soccer_highlights.features.backbones import get_backbone
 
     return next(get_backbone().module.parameters()).detach().clone()
+
+
+def test_files_that_are_not_checkpoints_are_named(tmp_path: Path) -> None:
+    from soccer_highlights.detectors.learned import CheckpointError, LearnedDetector
+
+    text = tmp_path / "notes.ckpt"
+    text.write_text("not a model")
+    foreign = tmp_path / "other.ckpt"
+    torch.save({"weights": torch.zeros(3)}, foreign)
+    for path, message in ((text, "notes.ckpt: not a soccer-highlights"), (foreign, "other.ckpt: not a soccer")):
+        with pytest.raises(CheckpointError, match=message):
+            LearnedDetector(path)
+    with pytest.raises(CheckpointError, match="no such checkpoint"):
+        LearnedDetector(tmp_path / "missing.ckpt")

@@ -10,20 +10,22 @@ start time; nothing assumes a half's length.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from soccer_highlights.config import DetectConfig
 from soccer_highlights.detectors.base import HalfSource, ProgressFn, ScoreCurve
-from soccer_highlights.features.backbones import file_id
-from soccer_highlights.features.extract import FeatureExtractor, HalfFeatures
+from soccer_highlights.features.backbones import Backbone, file_id
+from soccer_highlights.features.extract import FeatureExtractor, HalfFeatures, cut_window
 from soccer_highlights.features.settings import AudioFeatureSettings, VideoFeatureSettings
 from soccer_highlights.media.errors import MediaError
-from soccer_highlights.model.data import cut_window
-from soccer_highlights.model.finetune import FinetuneModule
-from soccer_highlights.model.module import HighlightModule
+from soccer_highlights.model.classifier import HighlightsClassifier
 from soccer_highlights.onnx_engine import OnnxSession, export_once, onnx_session
+
+if TYPE_CHECKING:
+    from soccer_highlights.model.module import HighlightModule
 
 
 class CheckpointError(ValueError):
@@ -31,17 +33,58 @@ class CheckpointError(ValueError):
 
 
 def load_module(checkpoint: Path, device: str = "cpu") -> HighlightModule:
-    """The module a checkpoint holds: with frozen features, or with its own fine-tuned backbone."""
+    """The Lightning module a checkpoint holds: with frozen features, or with its own fine-tuned backbone."""
+    from soccer_highlights.model.finetune import FinetuneModule
+    from soccer_highlights.model.module import HighlightModule
+
     checkpoint = Path(checkpoint)
-    if not checkpoint.is_file():
-        raise CheckpointError(f"{checkpoint}: no such checkpoint")
+    hparams = _read_checkpoint(checkpoint)["hyper_parameters"]
+    cls = FinetuneModule if "backbone_name" in hparams else HighlightModule
     try:
-        hparams = torch.load(checkpoint, map_location="cpu", weights_only=False).get("hyper_parameters", {})
-        cls = FinetuneModule if "backbone_name" in hparams else HighlightModule
         module = cls.load_from_checkpoint(str(checkpoint), map_location=device)
     except (KeyError, RuntimeError, TypeError, ValueError, AttributeError) as exc:
         raise CheckpointError(f"{checkpoint}: not a soccer-highlights model checkpoint ({exc})") from None
     return module.eval()
+
+
+def _read_checkpoint(checkpoint: Path) -> dict:
+    if not checkpoint.is_file():
+        raise CheckpointError(f"{checkpoint}: no such checkpoint")
+    try:
+        data = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises several types for files that are not checkpoints
+        raise CheckpointError(f"{checkpoint}: not a soccer-highlights model checkpoint ({exc})") from None
+    if not isinstance(data, dict) or not {"hyper_parameters", "state_dict"} <= set(data):
+        raise CheckpointError(f"{checkpoint}: not a soccer-highlights model checkpoint (no hyper_parameters)")
+    return data
+
+
+def load_classifier(checkpoint: Path, device: str = "cpu") -> tuple[HighlightsClassifier, dict, Backbone | None]:
+    """The classifier, its hyper-parameters and, for a fine-tuned model, its own backbone.
+
+    Frozen-feature checkpoints are read without Lightning (its import alone costs seconds, and
+    detection needs none of it); fine-tuned ones go through :func:`load_module`.
+    """
+    checkpoint = Path(checkpoint)
+    data = _read_checkpoint(checkpoint)
+    hp = data["hyper_parameters"]
+    if "backbone_name" in hp:
+        module = load_module(checkpoint, device)
+        return module.model, dict(module.hparams), module.as_backbone(f"finetuned:{file_id(checkpoint)}")
+    try:
+        model = HighlightsClassifier(
+            hp["video_dim"],
+            hp["n_mels"],
+            use_audio=hp["use_audio"],
+            use_video=hp["use_video"],
+            audio_mean=hp["audio_mean"],
+            audio_std=hp["audio_std"],
+        )
+        prefix = "model."
+        model.load_state_dict({k[len(prefix) :]: v for k, v in data["state_dict"].items() if k.startswith(prefix)})
+    except (KeyError, RuntimeError, TypeError) as exc:
+        raise CheckpointError(f"{checkpoint}: not a soccer-highlights model checkpoint ({exc})") from None
+    return model.to(device).eval(), hp, None
 
 
 class LearnedDetector:
@@ -50,12 +93,11 @@ class LearnedDetector:
     def __init__(self, checkpoint: Path, config: DetectConfig | None = None, device: str = "cpu"):
         self.config = config or DetectConfig()
         self.device = device
-        self.module = load_module(checkpoint, device)
-        hp = self.module.hparams
+        self.model, self.hparams, own_backbone = load_classifier(Path(checkpoint), device)
+        hp = self.hparams
         settings = hp["feature_settings"]
-        own_backbone = None
-        if isinstance(self.module, FinetuneModule):  # embeddings from its own trained backbone, cached apart
-            own_backbone = self.module.as_backbone(f"finetuned:{file_id(Path(checkpoint))}")
+        self.finetuned = own_backbone is not None
+        """Embeddings come from the model's own trained backbone, cached apart."""
         self.extractor = FeatureExtractor(
             VideoFeatureSettings(**settings["video"]),
             AudioFeatureSettings(**settings["audio"]),
@@ -69,8 +111,8 @@ class LearnedDetector:
         """Where in a window the event sat during training (1/2 for short windows, 2/3 for the seed's)."""
 
     def _classifier_session(self, checkpoint: Path) -> OnnxSession | None:
-        model = _Probability(self.module.model)
-        hp = self.module.hparams  # any window length: time is a dynamic axis of the export
+        model = _Probability(self.model)
+        hp = self.hparams  # any window length: time is a dynamic axis of the export
         example = (torch.zeros(2, 100, hp["n_mels"]), torch.zeros(2, 4, hp["video_dim"]))
         dynamic = {"audio": {0: "batch", 1: "time"}, "video": {0: "batch", 1: "frames"}, "out": {0: "batch"}}
         return onnx_session(
@@ -81,11 +123,11 @@ class LearnedDetector:
         if source.video is None:
             raise MediaError(f"half {source.half}: the audio-visual model needs the video file")
         feats = self.extractor.ensure(source.video, progress)
-        expected = self.module.hparams["feature_settings"]["weights_id"]
-        if not isinstance(self.module, FinetuneModule) and self.extractor.backbone.weights_id != expected:
+        expected = self.hparams["feature_settings"]["weights_id"]
+        if not self.finetuned and self.extractor.backbone.weights_id != expected:
             raise MediaError(
                 f"the backbone weights on this machine ({self.extractor.backbone.weights_id}) are not the ones "
-                f"the model was trained with ({self.module.hparams['feature_settings']['weights_id']})"
+                f"the model was trained with ({expected})"
             )
         return feats
 
@@ -107,10 +149,11 @@ class LearnedDetector:
         curve = np.interp(grid, anchors, scores) if len(scores) else np.zeros_like(grid)
         return ScoreCurve(source.half, hop, curve.astype(np.float32), duration, self.name)
 
+    @torch.inference_mode()
     def _probabilities(self, audio: np.ndarray, video: np.ndarray) -> np.ndarray:
         if self._onnx is not None:
             return self._onnx(audio=audio, video=video)
-        model = _Probability(self.module.model)
+        model = _Probability(self.model)
         return model(torch.from_numpy(audio).to(self.device), torch.from_numpy(video).to(self.device)).cpu().numpy()
 
 

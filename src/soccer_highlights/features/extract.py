@@ -45,6 +45,13 @@ class HalfFeatures:
         return _padded_rows(self.audio, round(start_s / self.hop_s), n_frames)
 
 
+def cut_window(feats: HalfFeatures, start_s: float, length_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """The audio and video rows of one window, cut by the same start time and length."""
+    n_video = max(1, round(length_s * feats.fps))
+    n_audio = max(8, round(length_s / feats.hop_s))
+    return feats.audio_window(start_s, n_audio), feats.video_window(start_s, n_video)
+
+
 def _padded_rows(array: np.ndarray, first: int, n: int) -> np.ndarray:
     """Rows ``first .. first + n`` with edge rows repeated beyond the ends: a window reaching past a
     half's bounds sees the nearest real frame, never another half's."""

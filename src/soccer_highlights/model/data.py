@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from soccer_highlights.features.extract import HalfFeatures
+from soccer_highlights.features.extract import HalfFeatures, cut_window
 from soccer_highlights.model.windows import TrainingWindow, WindowSpec
 from soccer_highlights.soccernet.splits import split_of
 
@@ -51,12 +51,6 @@ class WindowDataset(Dataset):
 
     def labels(self) -> np.ndarray:
         return np.array([w.label for w in self.windows])
-
-
-def cut_window(feats: HalfFeatures, start_s: float, length_s: float) -> tuple[np.ndarray, np.ndarray]:
-    n_video = max(1, round(length_s * feats.fps))
-    n_audio = max(8, round(length_s / feats.hop_s))
-    return feats.audio_window(start_s, n_audio), feats.video_window(start_s, n_video)
 
 
 def validation_games(game_keys: Sequence[str], fraction: float = 0.25) -> set[str]:
