@@ -210,21 +210,33 @@ def seed(video: str, stretch_s: str, minutes: str) -> dict:
 
 def resnet50(video: str, stretch_s: str, minutes: str) -> dict:
     """Our feature path (each frame embedded once, batched, channels-last) with ResNet-50 at 5 fps."""
+    import torch
+    import torchvision
+
     from soccer_highlights.features.backbones import get_backbone
     from soccer_highlights.features.settings import VideoFeatureSettings
     from soccer_highlights.media.decode import iter_frames
 
     stretch, half_s = float(stretch_s), float(minutes) * 60
-    backbone = get_backbone("resnet50", weights="random")
+    # ImageNet weights cannot be downloaded here; random ones saved to a file run the same path
+    # (ONNX Runtime on the CPU) that a user's real weights file would, at the same speed
+    weights = Path(video).parent.parent / "resnet50-random.pth"
+    if not weights.exists():
+        torch.save(torchvision.models.resnet50(weights=None).state_dict(), weights)
+    backbone = get_backbone("resnet50", weights=str(weights))
     s = VideoFeatureSettings(backbone="resnet50", fps=5.0)
+    backbone.embed(np.zeros((1, s.height, s.width, 3), np.uint8))  # exported once per machine, not timed
     start = time.perf_counter()
     batch, n = [], 0
     for frame in iter_frames(video, s.fps, (s.width, s.height), end_s=stretch):
         batch.append(frame.rgb)
-        if len(batch) == 8:
+        if len(batch) == 32:
             backbone.embed(np.stack(batch))
             n += len(batch)
             batch = []
+    if batch:
+        backbone.embed(np.stack(batch))
+        n += len(batch)
     seconds = time.perf_counter() - start
     return {
         "seconds": round(seconds / stretch * half_s, 1),
