@@ -40,7 +40,14 @@ def inputs(work: str, minutes: str) -> dict:
     half10 = work_dir / "half10" / "1_224p.mkv"
     if not half10.exists():
         half10.parent.mkdir(parents=True, exist_ok=True)
-        run_ffmpeg(["-i", str(half45), "-t", "600", "-c", "copy", str(half10)], "cutting the 10-minute input")
+        # ten minutes from shortly before the first highlight, so that its reel has something in it
+        from soccer_highlights.soccernet.labels import load_labels
+
+        start = max(0.0, min(e.time_s for e in load_labels(half45.parent / "Labels-v2.json").highlights()) - 60.0)
+        run_ffmpeg(
+            ["-ss", f"{start:.1f}", "-i", str(half45), "-t", "600", "-c", "copy", str(half10)],
+            "cutting the 10-minute input",
+        )
     half90 = work_dir / "half90" / "1_224p.mkv"
     if not half90.exists():
         half90.parent.mkdir(parents=True, exist_ok=True)

@@ -115,3 +115,24 @@ def test_audio_and_video_windows_share_one_clock(marked: Path) -> None:
     for m in MARKS:
         assert min(abs(a - m) for a in onset_audio) <= 0.05
         assert min(abs(v - m) for v in onset_video) <= 0.2
+
+
+def test_rows_are_streamed_to_the_cache_and_an_interrupted_stream_leaves_nothing(tmp_path: Path) -> None:
+    from soccer_highlights.features.cache import entry_for
+
+    entry = entry_for(tmp_path / "1_224p.mkv", "video", "k")
+    rng = np.random.default_rng(0)
+    blocks = [rng.standard_normal((n, 5)).astype(np.float32) for n in (3, 8, 1)]
+    assert entry.save_rows(iter(blocks), {"fps": 2.0}) == 12
+    rows, meta = entry.load()
+    assert rows.dtype == np.float16 and np.allclose(rows, np.concatenate(blocks), atol=1e-2)
+    assert meta["fps"] == 2.0 and meta["shape"] == [12, 5]
+
+    def broken():
+        yield blocks[0]
+        raise RuntimeError("decoder died")
+
+    other = entry_for(tmp_path / "2_224p.mkv", "video", "k")
+    with pytest.raises(RuntimeError):
+        other.save_rows(broken(), {})
+    assert not other.done and list(tmp_path.glob("features/2_*")) == [] and list(tmp_path.glob("features/.2_*")) == []

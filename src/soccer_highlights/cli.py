@@ -102,13 +102,20 @@ def synth(
     games: Annotated[int, typer.Option(help="How many games.")] = 1,
     minutes: Annotated[float, typer.Option(help="Length of each half, in minutes.")] = 3.0,
     seed: Annotated[int, typer.Option(help="Same seed, same labels and pictures.")] = 0,
+    encoding: Annotated[
+        str,
+        typer.Option(
+            help="'quick' (x264 ultrafast, fast to make) or 'broadcast' (H.264 High with B-frames at "
+            "about 500 kb/s, decoding like SoccerNet's 224p files)."
+        ),
+    ] = "quick",
 ) -> None:
     """Write synthetic matches (H.264 + AAC MKV halves and Labels-v2.json) for tests and demos.
 
     Highlight events come with a crowd roar, a camera move to the goal and a close-up; other events
     with a whistle; distractors (chants, close-ups) with no event at all.
     """
-    cfg = SynthConfig(minutes=minutes)
+    cfg = SynthConfig(minutes=minutes, encoding=encoding)
     with _progress() as bar:
         task = bar.add_task("encoding games", total=games)
         for game in synth_games(out_dir, games, cfg, seed):

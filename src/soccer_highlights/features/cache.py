@@ -9,7 +9,10 @@ entry counts as finished only when both exist, so an interrupted extraction is s
 from __future__ import annotations
 
 import json
+import os
 import platform
+import shutil
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from soccer_highlights import __version__
 from soccer_highlights.atomic import atomic_path, atomic_write_json
 
 CACHE_DIR = "features"
+COPY_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,35 @@ class CacheEntry:
         meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
         return np.load(self.array_path, mmap_mode="r" if mmap else None), meta
 
-    def save(self, array: np.ndarray, meta: dict[str, Any]) -> None:
-        with atomic_path(self.array_path) as tmp, tmp.open("wb") as fh:
-            np.save(fh, array)
-        atomic_write_json(self.meta_path, meta | {"shape": list(array.shape), "versions": _versions()})
+    def save_rows(self, blocks: Iterable[np.ndarray], meta: dict[str, Any], dtype: type = np.float16) -> int:
+        """Write blocks of rows as they come, so that a whole half's features are never in memory at
+        once (a 90-minute half then needs no more memory than a 10-minute one); returns the row count.
+
+        The rows go to a scratch file first: an ``.npy`` header states the shape, which is known only
+        at the end. Nothing is written (and the entry stays unfinished) when there are no rows.
+        """
+        scratch = self.array_path.with_name(f".{self.array_path.stem}.rows-{os.getpid()}")
+        scratch.parent.mkdir(parents=True, exist_ok=True)
+        n_rows, width = 0, None
+        try:
+            with scratch.open("wb") as raw:
+                for block in blocks:
+                    block = np.ascontiguousarray(block, dtype=dtype)
+                    if width is not None and block.shape[1:] != width:
+                        raise ValueError(f"{self.array_path}: rows of shape {block.shape[1:]} after {width}")
+                    width = block.shape[1:]
+                    raw.write(block.tobytes())
+                    n_rows += len(block)
+            if n_rows == 0:
+                return 0
+            header = {"descr": np.dtype(dtype).str, "fortran_order": False, "shape": (n_rows, *width)}
+            with atomic_path(self.array_path) as tmp, tmp.open("wb") as fh, scratch.open("rb") as raw:
+                np.lib.format.write_array_header_1_0(fh, header)
+                shutil.copyfileobj(raw, fh, COPY_CHUNK)
+        finally:
+            scratch.unlink(missing_ok=True)
+        atomic_write_json(self.meta_path, meta | {"shape": [n_rows, *width], "versions": _versions()})
+        return n_rows
 
 
 def entry_for(video: Path, kind: str, key: str, cache_root: Path | None = None) -> CacheEntry:

@@ -106,7 +106,8 @@ class FeatureExtractor:
 
         def save_audio() -> None:
             meta = self._meta(video, info.duration_s, asdict(self.audio_settings))
-            a_entry.save(self._audio(video).astype(np.float16), meta)
+            if not a_entry.save_rows(self._audio_blocks(video), meta):
+                raise MediaError(f"{video}: no audio could be decoded")
 
         # The spectrogram is worked out in a thread of its own while the frames are embedded: its
         # decoding and FFTs fill the moments the backbone leaves a core idle.
@@ -115,7 +116,8 @@ class FeatureExtractor:
             if not v_entry.done and with_video:
                 meta = self._meta(video, info.duration_s, asdict(self.video_settings))
                 meta["weights_id"] = self.backbone.weights_id
-                v_entry.save(self._video(video, info.duration_s, progress).astype(np.float16), meta)
+                if not v_entry.save_rows(self._video_blocks(video, info.duration_s, progress), meta):
+                    raise MediaError(f"{video}: no video frames could be decoded")
             elif progress:
                 progress(info.duration_s)
             if audio_done is not None:
@@ -127,20 +129,15 @@ class FeatureExtractor:
     def _meta(self, video: Path, duration_s: float, settings: dict) -> dict:
         return {"video": str(video), "duration_s": duration_s, "settings": settings}
 
-    def _audio(self, video: Path) -> np.ndarray:
+    def _audio_blocks(self, video: Path) -> Iterator[np.ndarray]:
         s = self.audio_settings
-        blocks = list(stream_logmel(iter_audio(video, s.sample_rate), s.sample_rate, s.hop_s, s.n_fft, s.n_mels))
-        return np.concatenate(blocks) if blocks else np.zeros((0, s.n_mels), np.float32)
+        return stream_logmel(iter_audio(video, s.sample_rate), s.sample_rate, s.hop_s, s.n_fft, s.n_mels)
 
-    def _video(self, video: Path, duration_s: float, progress: ProgressFn | None) -> np.ndarray:
-        out: list[np.ndarray] = []
+    def _video_blocks(self, video: Path, duration_s: float, progress: ProgressFn | None) -> Iterator[np.ndarray]:
         for times, frames in _batches_in_background(self._frame_batches(video)):
-            out.append(self.backbone.embed(frames))
+            yield self.backbone.embed(frames)
             if progress:
                 progress(min(duration_s, float(times[-1])))
-        if not out:
-            raise MediaError(f"{video}: no video frames could be decoded")
-        return np.concatenate(out)
 
     def _frame_batches(self, video: Path) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         s = self.video_settings
