@@ -72,14 +72,7 @@ def load_classifier(checkpoint: Path, device: str = "cpu") -> tuple[HighlightsCl
         module = load_module(checkpoint, device)
         return module.model, dict(module.hparams), module.as_backbone(f"finetuned:{file_id(checkpoint)}")
     try:
-        model = HighlightsClassifier(
-            hp["video_dim"],
-            hp["n_mels"],
-            use_audio=hp["use_audio"],
-            use_video=hp["use_video"],
-            audio_mean=hp["audio_mean"],
-            audio_std=hp["audio_std"],
-        )
+        model = HighlightsClassifier.from_hparams(hp)
         prefix = "model."
         model.load_state_dict({k[len(prefix) :]: v for k, v in data["state_dict"].items() if k.startswith(prefix)})
     except (KeyError, RuntimeError, TypeError) as exc:
@@ -104,6 +97,7 @@ class LearnedDetector:
             device=device,
             backbone=own_backbone,
         )
+        self._probability = _Probability(self.model)
         self._onnx = self._classifier_session(Path(checkpoint)) if device == "cpu" else None
         trained_s = float(hp["window"]["before_s"] + hp["window"]["after_s"])
         self.window_s = self.config.window_s or trained_s
@@ -111,12 +105,12 @@ class LearnedDetector:
         """Where in a window the event sat during training (1/2 for short windows, 2/3 for the seed's)."""
 
     def _classifier_session(self, checkpoint: Path) -> OnnxSession | None:
-        model = _Probability(self.model)
         hp = self.hparams  # any window length: time is a dynamic axis of the export
         example = (torch.zeros(2, 100, hp["n_mels"]), torch.zeros(2, 4, hp["video_dim"]))
         dynamic = {"audio": {0: "batch", 1: "time"}, "video": {0: "batch", 1: "frames"}, "out": {0: "batch"}}
         return onnx_session(
-            lambda: export_once(model, example, "classifier", file_id(checkpoint), dynamic), "the classifier"
+            lambda: export_once(self._probability, example, "classifier", file_id(checkpoint), dynamic),
+            "the classifier",
         )
 
     def features(self, source: HalfSource, progress: ProgressFn | None = None) -> HalfFeatures:
@@ -153,8 +147,8 @@ class LearnedDetector:
     def _probabilities(self, audio: np.ndarray, video: np.ndarray) -> np.ndarray:
         if self._onnx is not None:
             return self._onnx(audio=audio, video=video)
-        model = _Probability(self.model)
-        return model(torch.from_numpy(audio).to(self.device), torch.from_numpy(video).to(self.device)).cpu().numpy()
+        audio_t, video_t = torch.from_numpy(audio).to(self.device), torch.from_numpy(video).to(self.device)
+        return self._probability(audio_t, video_t).cpu().numpy()
 
 
 class _Probability(torch.nn.Module):

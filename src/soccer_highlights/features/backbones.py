@@ -65,7 +65,7 @@ class Backbone:
         runner = self._onnx_runner(frames.shape[1], frames.shape[2])
         return runner(frames=frames) if runner is not None else self._embed_torch(frames)
 
-    def _onnx_runner(self, height: int, width: int):
+    def _onnx_runner(self, height: int, width: int) -> Callable[..., np.ndarray] | None:
         # ONNX Runtime serves the CPU here; random weights differ from one instance to the next, so an
         # exported copy of them could not be reused
         if self.engine == "torch" or self.device.type != "cpu" or self.weights_id == "random":

@@ -13,6 +13,9 @@ what each one contributes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import torch
 from torch import nn
 
@@ -86,6 +89,18 @@ class HighlightsClassifier(nn.Module):
         self.video_head = _head(video_out, dropout)
         fused = audio_dim * use_audio + video_out * use_video
         self.mlp = nn.Sequential(nn.Linear(fused, fused), nn.ReLU(), nn.Dropout(fc_dropout), nn.Linear(fused, 2))
+
+    @classmethod
+    def from_hparams(cls, hp: Mapping[str, Any]) -> HighlightsClassifier:
+        """The classifier a training run's hyper-parameters describe (as saved in every checkpoint)."""
+        return cls(
+            hp["video_dim"],
+            hp["n_mels"],
+            use_audio=hp["use_audio"],
+            use_video=hp["use_video"],
+            audio_mean=hp["audio_mean"],
+            audio_std=hp["audio_std"],
+        )
 
     def forward(self, audio: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
         """``audio (B, T_a, n_mels)`` in dB, ``video (B, T_v, video_dim)`` -> logits ``(B, 2)``."""

@@ -33,9 +33,7 @@ class HighlightModule(L.LightningModule):
         super().__init__()
         # Everything detection needs to reproduce the features and windows travels in the checkpoint.
         self.save_hyperparameters()
-        self.model = HighlightsClassifier(
-            video_dim, n_mels, use_audio=use_audio, use_video=use_video, audio_mean=audio_mean, audio_std=audio_std
-        )
+        self.model = HighlightsClassifier.from_hparams(self.hparams)
         self.val_ap = BinaryAveragePrecision()
         self.val_acc = BinaryAccuracy()
         self.val_mean_loss = MeanMetric()
