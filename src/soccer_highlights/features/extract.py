@@ -48,8 +48,12 @@ class HalfFeatures:
 def cut_window(feats: HalfFeatures, start_s: float, length_s: float) -> tuple[np.ndarray, np.ndarray]:
     """The audio and video rows of one window, cut by the same start time and length."""
     n_video = max(1, round(length_s * feats.fps))
-    n_audio = max(8, round(length_s / feats.hop_s))
-    return feats.audio_window(start_s, n_audio), feats.video_window(start_s, n_video)
+    return cut_audio(feats, start_s, length_s), feats.video_window(start_s, n_video)
+
+
+def cut_audio(feats: HalfFeatures, start_s: float, length_s: float) -> np.ndarray:
+    """The spectrogram rows of one window (alone, for fine-tuning, which embeds its own frames)."""
+    return feats.audio_window(start_s, max(8, round(length_s / feats.hop_s)))
 
 
 def _padded_rows(array: np.ndarray, first: int, n: int) -> np.ndarray:

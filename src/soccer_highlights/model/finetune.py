@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from soccer_highlights.features.backbones import Backbone, get_backbone
-from soccer_highlights.features.extract import HalfFeatures, cut_window
+from soccer_highlights.features.extract import HalfFeatures, cut_audio
 from soccer_highlights.features.settings import VideoFeatureSettings
 from soccer_highlights.media.decode import iter_frames
 from soccer_highlights.model.data import WindowDataset
@@ -41,7 +41,7 @@ class FrameWindowDataset(WindowDataset):
         w = self.windows[i]
         start = self.window_start(i)
         feats = self.features[(str(w.video), w.half)]
-        audio, _ = cut_window(feats, start, self.spec.length_s)
+        audio = cut_audio(feats, start, self.spec.length_s)
         n_frames = max(1, round(self.spec.length_s * self.video.fps))
         size = (self.video.width, self.video.height)
         end = start + self.spec.length_s
