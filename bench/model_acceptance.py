@@ -13,12 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from soccer_highlights.config import Settings, TrainConfig
+from soccer_highlights.api import highlights, open_match
+from soccer_highlights.config import TrainConfig
 from soccer_highlights.detectors import AudioExcitementDetector
 from soccer_highlights.detectors.learned import LearnedDetector
-from soccer_highlights.evaluation.coverage import event_coverage
 from soccer_highlights.model.train import train
-from soccer_highlights.pipeline import make_reel, resolve_input
 from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES, find_games
 
 HERE = Path(__file__).resolve().parent
@@ -40,16 +39,17 @@ def event_ap(checkpoint: Path, test_root: Path) -> dict:
     import torch
     from torchmetrics.functional.classification import binary_average_precision
 
+    from soccer_highlights.config import WindowSpec
     from soccer_highlights.detectors.learned import load_module
     from soccer_highlights.features.extract import FeatureExtractor, cut_window
-    from soccer_highlights.model.windows import WindowSpec, clamp_start
+    from soccer_highlights.model.windows import clamp_start
 
     module = load_module(checkpoint).eval()
     spec = WindowSpec(**module.hparams["window"])
     extractor = FeatureExtractor()
     scores, labels = [], []
     for game in find_games(test_root):
-        match = resolve_input(game.path)
+        match = open_match(game.path)
         for half in match.halves.values():
             feats = extractor.ensure(half.video)
             for e in match.labels.of_half(half.half):
@@ -67,13 +67,13 @@ def score(detector, test_root: Path, out_dir: Path) -> dict:
     reel_s = match_s = 0.0
     errors: list[float] = []
     for game in find_games(test_root):
-        match = resolve_input(game.path)
-        outcome = make_reel(match, out_dir / game.name, detector, Settings(), force=True, plan_only=True)
-        cov = event_coverage(outcome.segments, match.labels.events, DEFAULT_HIGHLIGHT_CLASSES)
+        found = highlights(game.path, detector)
+        found.write(out_dir / game.name, force=True, plan_only=True)
+        cov = found.coverage()
         covered, total = covered + cov.covered, total + cov.total
-        reel_s += sum(s.duration_s for s in outcome.segments)
-        match_s += outcome.match_duration_s
-        errors += peak_errors(outcome.curves, match.labels.highlights())
+        reel_s += found.duration_s
+        match_s += found.match.duration_s
+        errors += peak_errors(found.curves, found.match.labels.highlights())
     return {
         "coverage": round(covered / total, 4),
         "events": total,

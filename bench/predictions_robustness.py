@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from soccer_highlights.config import IMPORTED_SEGMENTS
-from soccer_highlights.detectors.base import HalfSource
+from soccer_highlights.core import Half
 from soccer_highlights.detectors.imported import PredictionsDetector
 from soccer_highlights.evaluation.coverage import event_coverage
-from soccer_highlights.evaluation.predictions import Prediction
 from soccer_highlights.segments import plan_segments
 from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES, find_games, load_labels
+from soccer_highlights.soccernet.predictions import Prediction
 
 NOISE_S = (0.0, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0)
 FALSE_ALARMS_PER_HALF = (0, 10, 40)
@@ -58,7 +58,7 @@ def main(labels_root: Path) -> dict:
                 curves = []
                 for half in (1, 2):
                     duration = max([e.time_s for e in events if e.half == half] + [0.0]) + 30.0
-                    curves.append(detector.score_half(HalfSource(half, duration)))
+                    curves.append(detector.score_half(Half(half, duration)))
                     match_s += duration
                 segments = plan_segments(curves, IMPORTED_SEGMENTS)
                 cov = event_coverage(segments, events, {"Goal"})

@@ -71,7 +71,7 @@ def checkpoint(path: str) -> dict:
         game = root / "synthetic-league" / "2026-2027" / f"train-{i}"
         if not (game / "Labels-v2.json").exists():
             synth_game(game, SynthConfig(minutes=3.0), seed=100 + i)
-    result = train(root, Path(path), TrainConfig(max_epochs=20), progress_bar=False)
+    result = train(root, Path(path), TrainConfig(max_epochs=20))
     return {"trained": True, "val_ap": result.best_val_ap}
 
 
@@ -106,14 +106,14 @@ def features(video: str, cache: str) -> dict:
 
 def detect(video: str, cache: str, ckpt: str, segments_out: str) -> dict:
     from soccer_highlights.config import SegmentConfig
-    from soccer_highlights.detectors.base import HalfSource
+    from soccer_highlights.core import Half
     from soccer_highlights.detectors.learned import LearnedDetector
     from soccer_highlights.media.probe import probe
     from soccer_highlights.segments import plan_segments
 
     detector = LearnedDetector(Path(ckpt))
     detector.extractor.cache_root = Path(cache)
-    source = HalfSource(1, probe(video).duration_s, Path(video))
+    source = Half(1, probe(video).duration_s, Path(video))
     detector.features(source)  # cached by the features stage
     start = time.perf_counter()
     curve = detector.score_half(source)
@@ -149,16 +149,16 @@ def peak_alignment(curve, labels_path: Path, radius_s: float = 8.0) -> dict:
 
 def write(video: str, segments_json: str, out_dir: str) -> dict:
     from soccer_highlights.config import ReelConfig
+    from soccer_highlights.core import Half, Segment
     from soccer_highlights.media.probe import probe
-    from soccer_highlights.reel import HalfVideo, write_reel
-    from soccer_highlights.segments import Segment
+    from soccer_highlights.output.reel import write_reel
 
     segments = [Segment.from_json(s) for s in json.loads(Path(segments_json).read_text())]
     shutil.rmtree(out_dir, ignore_errors=True)
     info = probe(video)
     start = time.perf_counter()
     result = write_reel(
-        segments, {1: HalfVideo(1, Path(video), info.duration_s, True)}, Path(out_dir) / "reel.mp4", ReelConfig()
+        segments, {1: Half(1, info.duration_s, Path(video), True)}, Path(out_dir) / "reel.mp4", ReelConfig()
     )
     return {"seconds": round(time.perf_counter() - start, 2), "reel_s": round(result.duration_s, 1)}
 
@@ -220,8 +220,8 @@ def resnet50(video: str, stretch_s: str, minutes: str) -> dict:
     import torch
     import torchvision
 
+    from soccer_highlights.config import VideoFeatureSettings
     from soccer_highlights.features.backbones import get_backbone
-    from soccer_highlights.features.settings import VideoFeatureSettings
     from soccer_highlights.media.decode import iter_frames
 
     stretch, half_s = float(stretch_s), float(minutes) * 60

@@ -9,10 +9,10 @@ import pytest
 import torch
 from media_helpers import write_marked_video
 
+from soccer_highlights.config import AudioFeatureSettings, VideoFeatureSettings
 from soccer_highlights.features.backbones import BackboneWeightsError, get_backbone, list_backbones
 from soccer_highlights.features.extract import FeatureExtractor
 from soccer_highlights.features.logmel import mel_filterbank, stream_logmel
-from soccer_highlights.features.settings import AudioFeatureSettings, VideoFeatureSettings
 from soccer_highlights.media.decode import AudioChunk
 
 MARKS = [3.0, 11.5, 17.25]
@@ -44,7 +44,7 @@ def test_onnx_runtime_gives_pytorchs_embeddings_and_exports_once(private_model_c
     rng = np.random.default_rng(1)
     frames = rng.integers(0, 255, (3, 128, 224, 3), dtype=np.uint8)
     reference = get_backbone("efficientnet_lite0", engine="torch").embed(frames)
-    fast = get_backbone("efficientnet_lite0", engine="onnxruntime")
+    fast = get_backbone("efficientnet_lite0", engine="auto")
     got = fast.embed(frames)
     assert fast._onnx[128, 224] is not None, "ONNX Runtime really ran"
     assert np.linalg.norm(got - reference) / np.linalg.norm(reference) < 1e-4

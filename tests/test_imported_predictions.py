@@ -10,21 +10,17 @@ import numpy as np
 import pytest
 from cli_helpers import run_cli
 
+from soccer_highlights.api import open_match
 from soccer_highlights.config import IMPORTED_SEGMENTS
-from soccer_highlights.detectors.base import HalfSource, ScoreCurve
+from soccer_highlights.core import ScoreCurve, Segment
 from soccer_highlights.detectors.imported import PredictionsDetector, parse_class_weights
+from soccer_highlights.errors import PredictionsError
 from soccer_highlights.evaluation.coverage import event_coverage
-from soccer_highlights.evaluation.predictions import (
-    Prediction,
-    PredictionsError,
-    load_predictions,
-    predictions_from_curves,
-    write_predictions,
-)
 from soccer_highlights.evaluation.reel_metrics import reel_metrics, total
-from soccer_highlights.pipeline import resolve_input
-from soccer_highlights.segments import Segment, plan_segments
+from soccer_highlights.output.results_spotting import predictions_from_curves
+from soccer_highlights.segments import plan_segments
 from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES, Event, find_games, load_labels
+from soccer_highlights.soccernet.predictions import Prediction, load_predictions, write_predictions
 
 
 def spotter(events: list[Event], noise_s: float, false_per_half: int, rng: np.random.Generator) -> list[Prediction]:
@@ -43,15 +39,11 @@ def spotter(events: list[Event], noise_s: float, false_per_half: int, rng: np.ra
 
 
 def goal_recall(game, preds: list[Prediction], budget_s: float | None = None) -> float:
-    match = resolve_input(game.path, None, preds)
+    match = open_match(game.path, None, preds)
     detector = PredictionsDetector(preds)
-    curves = [detector.score_half(h) for h in _sources(match)]
+    curves = [detector.score_half(h) for h in match.halves.values()]
     segments = plan_segments(curves, replace(IMPORTED_SEGMENTS, budget_s=budget_s))
     return event_coverage(segments, match.labels.events, {"Goal", "Shots on target"}).recall
-
-
-def _sources(match):
-    return [HalfSource(h.half, h.duration_s, h.video) for h in match.halves.values()]
 
 
 def test_perfect_predictions_cover_every_goal_within_a_budget(synthetic_games) -> None:
@@ -85,7 +77,9 @@ def test_reel_from_predictions_on_a_game_folder(synthetic_games, tmp_path: Path)
     result = run_cli("reel", str(game.path), "--out", str(out), "--predictions", str(pred_file), "--budget", "60")
     assert result.returncode == 0, result.stderr
     doc = json.loads((out / "segments.json").read_text())
-    assert doc["detector"] == "imported-predictions"
+    assert doc["detector"]["name"] == "imported-predictions"
+    assert doc["detector"]["predictions_file"] == str(pred_file) and len(doc["detector"]["predictions_sha1"]) == 16
+    assert doc["detector"]["class_weights"]["Goal"] == 1.0
     assert doc["settings"]["segments"]["pad_before_s"] == 10.0
     assert sum(s["end_s"] - s["start_s"] for s in doc["segments"]) <= 60.0
     assert (out / "reel.mp4").exists()

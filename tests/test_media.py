@@ -11,11 +11,11 @@ import pytest
 from media_helpers import FPS, audio_mark_onsets, video_mark_onsets, write_marked_video
 
 from soccer_highlights.config import ReelConfig
+from soccer_highlights.core import Half, Segment
 from soccer_highlights.media import MediaError, probe
 from soccer_highlights.media.cut import cut_clip
 from soccer_highlights.media.decode import iter_audio, iter_frames, read_audio
-from soccer_highlights.reel import HalfVideo, write_reel
-from soccer_highlights.segments import Segment
+from soccer_highlights.output.reel import write_reel
 
 MARKS = [2.0, 9.32, 17.6, 23.08, 31.4, 38.0, 45.72, 52.36]
 
@@ -115,7 +115,7 @@ def test_reel_length_is_the_sum_of_segments_and_stays_in_sync(marked_video: Path
         Segment(2, 44.0, 55.0, 45.7, 0.7, "t"),
     ]
     info = probe(marked_video)
-    videos = {h: HalfVideo(h, marked_video, info.duration_s, True) for h in (1, 2)}
+    videos = {h: Half(h, info.duration_s, marked_video, True) for h in (1, 2)}
     dest = tmp_path / "reel.mp4"
     result = write_reel(segments, videos, dest, ReelConfig())
     expected_len = sum(s.duration_s for s in segments)
@@ -143,17 +143,17 @@ def test_reel_from_a_video_without_audio_gets_a_silent_track(tmp_path: Path) -> 
     mute = tmp_path / "mute.mkv"
     write_marked_video(mute, 8.0, [2.0], with_audio=False)
     dest = tmp_path / "reel.mp4"
-    write_reel([Segment(1, 1.0, 5.0, 2.0, 1.0, "t")], {1: HalfVideo(1, mute, 8.0, False)}, dest, ReelConfig())
+    write_reel([Segment(1, 1.0, 5.0, 2.0, 1.0, "t")], {1: Half(1, 8.0, mute, False)}, dest, ReelConfig())
     assert probe(dest).has_audio
     assert np.abs(read_audio(dest, 16_000)).max() < 1e-3
 
 
 def test_an_interrupted_reel_resumes_from_its_finished_cuts(marked_video: Path, tmp_path: Path) -> None:
-    from soccer_highlights.reel import CLIP_CACHE, clip_name
+    from soccer_highlights.output.reel import CLIP_CACHE, clip_name
 
     spec = ReelConfig()
     first, second = Segment(1, 10.0, 14.0, 12.0, 0.9, "t"), Segment(1, 40.0, 44.0, 42.0, 0.9, "t")
-    videos = {1: HalfVideo(1, marked_video, 60.0, True)}
+    videos = {1: Half(1, 60.0, marked_video, True)}
     # as if a run had cut the first segment and then been stopped: plant a cut from elsewhere under its name
     cache = tmp_path / CLIP_CACHE
     cut_clip(marked_video, 20.0, 24.0, cache / clip_name(first, marked_video, spec), spec, has_audio=True)

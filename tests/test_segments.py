@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from soccer_highlights.config import SegmentConfig
-from soccer_highlights.detectors.base import ScoreCurve, moving_average, scale_to_unit
+from soccer_highlights.core import ScoreCurve, Segment
+from soccer_highlights.detectors.base import moving_average, scale_to_unit
 from soccer_highlights.segments import (
     Peak,
-    Segment,
     apply_budget,
     find_peaks,
     merge,

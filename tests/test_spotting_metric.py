@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from soccer_highlights.evaluation.predictions import Prediction, write_predictions
 from soccer_highlights.evaluation.soccernet_eval import evaluate_tree
 from soccer_highlights.soccernet import Event, find_games, load_labels
+from soccer_highlights.soccernet.predictions import Prediction, write_predictions
 
 official = pytest.importorskip("SoccerNet.Evaluation.ActionSpotting", reason="the official SoccerNet package")
 from SoccerNet.Evaluation.utils import EVENT_DICTIONARY_V2  # noqa: E402

@@ -1,48 +1,32 @@
-"""The command line: parse, call the library, report. No logic lives here."""
+"""The command line: parse, call the library, report.
+
+Each command imports what it needs when it runs, so ``--help``, ``version`` and the training-free
+``reel`` never load PyTorch. The tool's own errors (:class:`SoccerHighlightsError`) print as one
+line and exit with 2 (``-v`` adds the traceback); anything else is a bug and keeps its traceback.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-from dataclasses import replace
+import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from soccer_highlights import __version__
-from soccer_highlights.atomic import OutputExistsError, atomic_write_json
-from soccer_highlights.config import IMPORTED_SEGMENTS, SegmentConfig, Settings, SynthConfig, TrainConfig
-from soccer_highlights.detectors.excitement import AudioExcitementDetector
-from soccer_highlights.detectors.imported import PredictionsDetector, parse_class_weights
-from soccer_highlights.evaluation.coverage import event_coverage
-from soccer_highlights.evaluation.plots import plot_precision_recall
-from soccer_highlights.evaluation.predictions import (
-    RESULTS_FILE,
-    Prediction,
-    PredictionsError,
-    load_predictions,
-    predictions_from_curves,
-    write_predictions,
-)
-from soccer_highlights.evaluation.reel_metrics import reel_metrics
-from soccer_highlights.evaluation.reel_metrics import total as total_metrics
-from soccer_highlights.evaluation.soccernet_eval import evaluate_tree, load_halves
-from soccer_highlights.evaluation.spotting import METRIC_DELTAS_S, precision_recall_curves
-from soccer_highlights.features.backbones import BackboneWeightsError
-from soccer_highlights.features.settings import VideoFeatureSettings
-from soccer_highlights.media.errors import MediaError
-from soccer_highlights.media.probe import probe
-from soccer_highlights.pipeline import CURVES_FILE, SEGMENTS_FILE, NothingToCutError, make_reel, resolve_input
-from soccer_highlights.segments import Segment
-from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES, parse_class_list
-from soccer_highlights.soccernet.labels import LabelsError, load_labels
-from soccer_highlights.soccernet.layout import find_games
-from soccer_highlights.synth import synth_games
+from soccer_highlights.config import DEFAULT_BACKBONE, SynthConfig, TrainConfig, VideoFeatureSettings
+from soccer_highlights.errors import ConfigError, InputError, NothingToCutError, SoccerHighlightsError
+from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
+
+if TYPE_CHECKING:
+    from soccer_highlights.api import Highlights, ProgressCallback
+    from soccer_highlights.detectors import Detector
 
 app = typer.Typer(
     name="soccer-highlights",
@@ -53,21 +37,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 console = Console(stderr=True)
-USER_ERRORS = (
-    MediaError,
-    LabelsError,
-    PredictionsError,
-    OutputExistsError,
-    NothingToCutError,
-    FileNotFoundError,
-    ValueError,
-    BackboneWeightsError,
-)
-
-
-def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/] {exc}")
-    raise typer.Exit(code=2)
+_verbose = False
+HIGHLIGHT_CLASS_LIST = ",".join(sorted(DEFAULT_HIGHLIGHT_CLASSES))
 
 
 def _progress() -> Progress:
@@ -81,10 +52,31 @@ def _progress() -> Progress:
     )
 
 
+def _progress_callback(bar: Progress) -> ProgressCallback:
+    tasks: dict[str, int] = {}
+
+    def on_progress(stage: str, done: float, total: float) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return on_progress
+
+
+def _device() -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 @app.callback()
 def _root(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log what each stage does; show tracebacks.")
+    ] = False,
 ) -> None:
+    global _verbose
+    _verbose = verbose
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -99,8 +91,8 @@ def version() -> None:
 @app.command()
 def synth(
     out_dir: Annotated[Path, typer.Argument(help="Folder to write the SoccerNet-style tree into.")],
-    games: Annotated[int, typer.Option(help="How many games.")] = 1,
-    minutes: Annotated[float, typer.Option(help="Length of each half, in minutes.")] = 3.0,
+    games: Annotated[int, typer.Option(help="How many games.", min=1)] = 1,
+    minutes: Annotated[float, typer.Option(help="Length of each half, in minutes.")] = SynthConfig.minutes,
     seed: Annotated[int, typer.Option(help="Same seed, same labels and pictures.")] = 0,
     encoding: Annotated[
         str,
@@ -108,13 +100,15 @@ def synth(
             help="'quick' (x264 ultrafast, fast to make) or 'broadcast' (H.264 High with B-frames at "
             "about 500 kb/s, decoding like SoccerNet's 224p files)."
         ),
-    ] = "quick",
+    ] = SynthConfig.encoding,
 ) -> None:
     """Write synthetic matches (H.264 + AAC MKV halves and Labels-v2.json) for tests and demos.
 
     Highlight events come with a crowd roar, a camera move to the goal and a close-up; other events
     with a whistle; distractors (chants, close-ups) with no event at all.
     """
+    from soccer_highlights.synth import synth_games
+
     cfg = SynthConfig(minutes=minutes, encoding=encoding)
     with _progress() as bar:
         task = bar.add_task("encoding games", total=games)
@@ -124,27 +118,20 @@ def synth(
             bar.advance(task)
 
 
-SegmentOption = Annotated[float | None, typer.Option(show_default=False)]
+def _choose_detector(model: Path | None, predictions: Path | None, class_weights: str | None) -> Detector:
+    from soccer_highlights.detectors import get_detector
+    from soccer_highlights.detectors.imported import parse_class_weights
 
-
-def _segment_config(defaults: SegmentConfig, **overrides: float | None) -> SegmentConfig:
-    """The detector's own defaults, with whatever the user set on the command line."""
-    return replace(defaults, **{k: v for k, v in overrides.items() if v is not None})
-
-
-def _detector_for(
-    predictions: list[Prediction] | None, class_weights: str | None, settings: Settings, model: Path | None = None
-):
     if model is not None and predictions is not None:
-        raise ValueError("--model and --predictions are two detectors: choose one")
+        raise ConfigError("--model and --predictions are two detectors: choose one")
+    if class_weights is not None and predictions is None:
+        raise ConfigError("--class-weights weighs imported predictions: it needs --predictions")
     if model is not None:
-        from soccer_highlights.detectors.learned import LearnedDetector
-
-        return LearnedDetector(model, device=_device()), SegmentConfig()
-    if predictions is None:
-        return AudioExcitementDetector(settings.excitement, settings.audio), SegmentConfig()
-    weights = parse_class_weights(class_weights) if class_weights else None
-    return PredictionsDetector(predictions, weights), IMPORTED_SEGMENTS
+        return get_detector("model", checkpoint=model, device=_device())
+    if predictions is not None:
+        weights = parse_class_weights(class_weights) if class_weights else None
+        return get_detector("predictions", path=predictions, class_weights=weights)
+    return get_detector("audio")
 
 
 @app.command()
@@ -195,7 +182,7 @@ def reel(
     ] = None,
     classes: Annotated[
         str, typer.Option(help="Highlight classes counted in the coverage summary (comma-separated).")
-    ] = ",".join(sorted(DEFAULT_HIGHLIGHT_CLASSES)),
+    ] = HIGHLIGHT_CLASS_LIST,
     plan_only: Annotated[
         bool,
         typer.Option(help="Write segments.json and timeline.png, cut nothing (works on label trees, no video)."),
@@ -209,46 +196,51 @@ def reel(
 
     Example: soccer-highlights reel "game/" --out reel_out --budget 300
     """
-    try:
-        highlight_classes = parse_class_list(classes)
-        preds = load_predictions(predictions) if predictions else None
-        base = Settings()
-        detector, defaults = _detector_for(preds, class_weights, base, model)
-        seg = _segment_config(
-            defaults,
+    from soccer_highlights.api import highlights
+    from soccer_highlights.soccernet.classes import parse_class_list
+
+    highlight_classes = parse_class_list(classes)
+    detector = _choose_detector(model, predictions, class_weights)
+    with _progress() as bar:
+        on_progress = _progress_callback(bar)
+        found = highlights(
+            video,
+            detector,
+            labels=labels,
+            progress=on_progress,
             threshold=threshold,
-            nms_window_s=nms_window,
             pad_before_s=pad_before,
             pad_after_s=pad_after,
+            nms_window_s=nms_window,
             merge_gap_s=merge_gap,
+            budget_s=budget,
         )
-        settings = replace(base, segments=replace(seg, budget_s=budget))
-        match = resolve_input(video, labels, preds or ())
-        with _progress() as bar:
-            outcome = make_reel(
-                match,
-                out,
-                detector,
-                settings,
-                force=force,
-                plan_only=plan_only,
-                on_progress=_progress_callback(bar),
-            )
-    except USER_ERRORS as exc:
-        _fail(exc)
-        return
-    _print_summary(outcome, match, highlight_classes)
+        outputs = found.write(out, force=force, plan_only=plan_only, progress=on_progress)
+    if not found.segments:
+        raise NothingToCutError(
+            f"no moment of {video} scored above the threshold {found.settings.segments.threshold}; "
+            f"see {outputs.timeline} and try a lower --threshold"
+        )
+    _print_summary(found, highlight_classes)
+    print(outputs.reel.path if outputs.reel else outputs.segments)
 
 
-def _progress_callback(bar: Progress):
-    tasks: dict[str, int] = {}
+def _print_summary(found: Highlights, highlight_classes: frozenset[str]) -> None:
+    table = Table(
+        title=f"{len(found.segments)} segments, {found.duration_s:.0f} s ({found.share_of_match:.1%} of the match)"
+    )
+    for col in ("half", "start", "end", "peak", "score"):
+        table.add_column(col, justify="right")
+    for seg in found.segments:
+        table.add_row(str(seg.half), _mmss(seg.start_s), _mmss(seg.end_s), _mmss(seg.peak_s), f"{seg.score:.2f}")
+    console.print(table)
+    coverage = found.coverage(highlight_classes)
+    if coverage is not None:
+        console.print(f"highlight events covered: {coverage.covered}/{coverage.total} ({coverage.recall:.0%})")
 
-    def on_progress(stage: str, done: float, total: float) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
 
-    return on_progress
+def _mmss(seconds: float) -> str:
+    return f"{int(seconds // 60):02d}:{seconds % 60:04.1f}"
 
 
 @app.command()
@@ -268,53 +260,30 @@ def plan(
     With our own detectors (audio, or --model) it also writes curves.json and results_spotting.json
     per game (each peak once per highlight class), so `evaluate` can score them with SoccerNet's metric.
     """
-    try:
-        games = find_games(root)
-        if not games:
-            raise FileNotFoundError(f"{root}: no SoccerNet games found")
-        detector = None
-        with _progress() as bar:
-            task = bar.add_task("planning games", total=len(games))
-            for game in games:
-                key = game.relative_to(root)
-                preds = None
-                if predictions is not None:
-                    pred_file = predictions / key / RESULTS_FILE
-                    if not pred_file.is_file():
-                        bar.console.print(f"[yellow]{key}: no {RESULTS_FILE} under {predictions}, skipped")
-                        bar.advance(task)
-                        continue
-                    preds = load_predictions(pred_file)
-                if detector is None or preds is not None:
-                    detector, defaults = _detector_for(preds, None, Settings(), model)
-                settings = Settings(segments=replace(defaults, budget_s=budget))
-                match = resolve_input(game.path, None, preds or ())
-                try:
-                    outcome = make_reel(match, out / key, detector, settings, force=force, plan_only=True)
-                except NothingToCutError as exc:  # one quiet game must not stop a whole tree
-                    bar.console.print(f"[yellow]{exc}")
-                    bar.advance(task)
-                    continue
-                if preds is None:
-                    exported = predictions_from_curves(outcome.curves, DEFAULT_HIGHLIGHT_CLASSES)
-                    write_predictions(out / key / RESULTS_FILE, key, exported)
-                    atomic_write_json(out / key / CURVES_FILE, {"curves": [c.to_json() for c in outcome.curves]})
-                bar.advance(task)
-    except (*USER_ERRORS, PredictionsError) as exc:
-        _fail(exc)
+    from soccer_highlights.batch import plan_tree
+    from soccer_highlights.detectors import get_detector
 
+    if model is not None and predictions is not None:
+        raise ConfigError("--model and --predictions are two detectors: choose one")
+    detector = get_detector("model", checkpoint=model, device=_device()) if model is not None else None
+    with _progress() as bar:
+        task = bar.add_task("planning games", total=None)
 
-def _device() -> str:
-    import torch
+        def on_game(result) -> None:
+            if result.skipped:
+                bar.console.print(f"[yellow]{result.game}: {result.skipped}, skipped")
+            elif not result.highlights.segments:
+                bar.console.print(f"[yellow]{result.game}: no moment scored above the threshold")
+            bar.advance(task)
 
-    return "cuda" if torch.cuda.is_available() else "cpu"
+        plan_tree(root, out, detector, predictions, budget, force, on_game)
 
 
 @app.command()
 def features(
     root: Annotated[Path, typer.Argument(help="A SoccerNet tree, a game folder, or one video.")],
     backbone: Annotated[str, typer.Option(help="Image backbone: efficientnet_lite0, resnet50, ...")] = (
-        VideoFeatureSettings.backbone
+        DEFAULT_BACKBONE
     ),
     weights: Annotated[
         str | None, typer.Option(help="Backbone weights: a state-dict PATH, or 'random' (tests). Default: ImageNet.")
@@ -327,21 +296,20 @@ def features(
     finished halves; a changed setting recomputes only what it affects (frames or sound).
     """
     from soccer_highlights.features.extract import FeatureExtractor
+    from soccer_highlights.media.probe import probe
+    from soccer_highlights.soccernet.layout import find_games
 
-    try:
-        videos = [root] if root.is_file() else [v for g in find_games(root) for v in g.videos.values()]
-        if not videos:
-            raise FileNotFoundError(f"{root}: no half videos found")
-        extractor = FeatureExtractor(VideoFeatureSettings(backbone, weights, fps), device=_device())
-        with _progress() as bar:
-            for video in videos:
-                if extractor.is_cached(video):
-                    bar.console.print(f"cached: {video}")
-                    continue
-                task = bar.add_task(f"{video.parent.name[-30:]}/{video.name}", total=probe(video).duration_s)
-                extractor.ensure(video, lambda t, task=task: bar.update(task, completed=t))
-    except USER_ERRORS as exc:
-        _fail(exc)
+    videos = [root] if root.is_file() else [v for g in find_games(root) for v in g.videos.values()]
+    if not videos:
+        raise InputError(f"{root}: no half videos found")
+    extractor = FeatureExtractor(VideoFeatureSettings(backbone, weights, fps), device=_device())
+    with _progress() as bar:
+        for video in videos:
+            if extractor.is_cached(video):
+                bar.console.print(f"cached: {video}")
+                continue
+            task = bar.add_task(f"{video.parent.name[-30:]}/{video.name}", total=probe(video).duration_s)
+            extractor.ensure(video, lambda t, task=task: bar.update(task, completed=t))
 
 
 @app.command()
@@ -357,12 +325,12 @@ def train(
     negative_ratio: Annotated[float, typer.Option(help="Non-highlight windows per highlight.")] = (
         TrainConfig.negative_ratio
     ),
-    no_audio: Annotated[bool, typer.Option(help="Switch the audio branch off (ablation).")] = False,
-    no_video: Annotated[bool, typer.Option(help="Switch the video branch off (ablation).")] = False,
+    audio: Annotated[bool, typer.Option("--audio/--no-audio", help="Use the audio branch (off: ablation).")] = True,
+    video: Annotated[bool, typer.Option("--video/--no-video", help="Use the video branch (off: ablation).")] = True,
     finetune_backbone: Annotated[
         bool, typer.Option(help="Train end to end on raw frames with the backbone unfrozen (slow without a GPU).")
     ] = False,
-    backbone: Annotated[str, typer.Option(help="Image backbone for the features.")] = VideoFeatureSettings.backbone,
+    backbone: Annotated[str, typer.Option(help="Image backbone for the features.")] = DEFAULT_BACKBONE,
     weights: Annotated[str | None, typer.Option(help="Backbone weights PATH or 'random'.")] = None,
     fps: Annotated[float, typer.Option(help="Frames per second of the features.")] = VideoFeatureSettings.fps,
     seed: Annotated[int, typer.Option(help="Random seed (windows, initialisation, order).")] = TrainConfig.seed,
@@ -374,6 +342,7 @@ def train(
     the best validation AP is kept; a CSV log goes next to it. The checkpoint carries its feature
     settings, so `reel --model` and `detect` compute exactly the features it was trained on.
     """
+    from soccer_highlights.model.reporting import EpochReport
     from soccer_highlights.model.train import train as run_training
 
     config = TrainConfig(
@@ -381,11 +350,21 @@ def train(
         max_epochs=epochs,
         negative_ratio=negative_ratio,
         seed=seed,
-        use_audio=not no_audio,
-        use_video=not no_video,
+        use_audio=audio,
+        use_video=video,
         finetune_backbone=finetune_backbone,
     )
-    try:
+    with _progress() as bar:
+        task = bar.add_task("training", total=config.max_epochs)
+
+        def on_epoch(report: EpochReport) -> None:
+            bar.update(
+                task,
+                completed=report.epoch + 1,
+                description=f"epoch {report.epoch + 1}: loss {report.train_loss:.3f}, "
+                f"val loss {report.val_loss:.3f}, val AP {report.val_ap:.3f} (best {report.best_val_ap:.3f})",
+            )
+
         result = run_training(
             root,
             out,
@@ -393,11 +372,10 @@ def train(
             VideoFeatureSettings(backbone, weights, fps),
             force=force,
             device=_device(),
-            on_half=lambda key, half: console.print(f"features: {key} half {half}"),
+            on_half=lambda key, half: bar.console.print(f"features: {key} half {half}"),
+            on_epoch=on_epoch,
         )
-    except USER_ERRORS as exc:
-        _fail(exc)
-        return
+        bar.update(task, total=bar.tasks[task].completed)
     console.print(
         f"trained on {len(result.train_games)} games ({result.n_train} windows), validated on "
         f"{len(result.val_games)} ({result.n_val} windows): best validation AP {result.best_val_ap:.3f}"
@@ -430,11 +408,11 @@ def evaluate(
     plot: Annotated[Path | None, typer.Option(help="Write precision-recall curves per class (PNG) here.")] = None,
 ) -> None:
     """SoccerNet action-spotting Average-mAP, exactly as the official evaluator computes it."""
-    try:
-        evaluation = evaluate_tree(root, predictions, metric=metric, split=split)
-    except (*USER_ERRORS, PredictionsError) as exc:
-        _fail(exc)
-        return
+    from soccer_highlights.evaluation.soccernet_eval import evaluate_tree
+    from soccer_highlights.evaluation.spotting import METRIC_DELTAS_S, precision_recall_curves
+    from soccer_highlights.fileio import atomic_write_json
+
+    evaluation = evaluate_tree(root, predictions, metric=metric, split=split)
     result = evaluation.result
     table = Table(title=f"Average-mAP ({metric}) over {len(evaluation.games)} games")
     for col in ("class", "all", "visible", "unshown"):
@@ -460,9 +438,11 @@ def evaluate(
             out, result.to_json() | {"games": evaluation.games, "missing": evaluation.missing_predictions}
         )
     if plot:
-        halves, _ = load_halves(Path(root), Path(predictions), evaluation.games)
+        from soccer_highlights.evaluation.plots import plot_precision_recall
+
         delta = float(METRIC_DELTAS_S[metric][len(METRIC_DELTAS_S[metric]) // 2])
-        plot_precision_recall(precision_recall_curves(halves, delta), plot, f"precision-recall at delta {delta:g} s")
+        curves = precision_recall_curves(evaluation.halves, delta)
+        plot_precision_recall(curves, plot, f"precision-recall at delta {delta:g} s")
     print(f"{result.a_mAP:.6f}")
 
 
@@ -472,38 +452,21 @@ def reel_metrics_command(
     segments: Annotated[
         Path, typer.Option(help="A tree of GAME/segments.json (as `plan` writes), or one segments.json.")
     ],
-    classes: Annotated[str, typer.Option(help="Highlight classes (comma-separated).")] = ",".join(
-        sorted(DEFAULT_HIGHLIGHT_CLASSES)
-    ),
+    classes: Annotated[str, typer.Option(help="Highlight classes (comma-separated).")] = HIGHLIGHT_CLASS_LIST,
     out: Annotated[Path | None, typer.Option(help="Write per-game and total metrics as JSON here.")] = None,
 ) -> None:
     """What reels contain: events covered per class, focus, length and peak timing, per game and in total."""
-    try:
-        highlight = parse_class_list(classes)
-        rows = []
-        skipped: list[str] = []
-        for game in (g for g in find_games(root) if g.labels_path is not None):
-            key = game.relative_to(root)
-            seg_file = segments if segments.is_file() else segments / key / SEGMENTS_FILE
-            if not seg_file.is_file():
-                skipped.append(key)
-                continue
-            doc = json.loads(seg_file.read_text(encoding="utf-8"))
-            segs = [Segment.from_json(s) for s in doc["segments"]]
-            match_s = sum(h["duration_s"] for h in doc.get("halves", []))
-            events = load_labels(game.labels_path).events
-            rows.append(reel_metrics(key, segs, events, highlight, match_s))
-        if not rows:
-            raise FileNotFoundError(f"no game under {root} has a {SEGMENTS_FILE} under {segments}")
-        if skipped:
-            console.print(f"[yellow]{len(skipped)} labelled game(s) have no {SEGMENTS_FILE} under {segments}: skipped")
-    except USER_ERRORS as exc:
-        _fail(exc)
-        return
+    from soccer_highlights.evaluation.reel_metrics import reel_metrics_tree, total
+    from soccer_highlights.fileio import atomic_write_json
+    from soccer_highlights.soccernet.classes import parse_class_list
+
+    rows, skipped = reel_metrics_tree(root, segments, parse_class_list(classes))
+    if skipped:
+        console.print(f"[yellow]{len(skipped)} labelled game(s) have no segments.json under {segments}: skipped")
     table = Table(title="reel metrics")
     for col in ("game", "covered", "recall", "reel", "share", "focus", "peak err (median)"):
         table.add_column(col, justify="left" if col == "game" else "right")
-    for m in [*rows, total_metrics(rows)]:
+    for m in [*rows, total(rows)]:
         j = m.to_json()
         err = "-" if j["peak_error_median_s"] is None else f"{j['peak_error_median_s']:.1f} s"
         table.add_row(
@@ -512,7 +475,7 @@ def reel_metrics_command(
         )  # fmt: skip
     console.print(table)
     if out:
-        atomic_write_json(out, {"games": [m.to_json() for m in rows], "total": total_metrics(rows).to_json()})
+        atomic_write_json(out, {"games": [m.to_json() for m in rows], "total": total(rows).to_json()})
 
 
 @app.command()
@@ -527,40 +490,22 @@ def demo(
     """The whole tool in one command: synthetic matches, a reel from each detector, their coverage."""
     from soccer_highlights.demo import run_demo
 
-    try:
-        run_demo(work_dir, console, train_model)
-    except USER_ERRORS as exc:
-        _fail(exc)
-
-
-def _print_summary(outcome, match, highlight_classes: frozenset[str]) -> None:
-    reel_s = sum(s.duration_s for s in outcome.segments)
-    share = reel_s / outcome.match_duration_s if outcome.match_duration_s else 0.0
-    table = Table(title=f"{len(outcome.segments)} segments, {reel_s:.0f} s ({share:.1%} of the match)")
-    for col in ("half", "start", "end", "peak", "score"):
-        table.add_column(col, justify="right")
-    for seg in outcome.segments:
-        table.add_row(str(seg.half), _mmss(seg.start_s), _mmss(seg.end_s), _mmss(seg.peak_s), f"{seg.score:.2f}")
-    console.print(table)
-    if match.labels is not None:
-        cov = event_coverage(outcome.segments, match.labels.events, highlight_classes)
-        console.print(f"highlight events covered: {cov.covered}/{cov.total} ({cov.recall:.0%})")
-    if outcome.reel:
-        print(outcome.reel.path)
-    else:
-        print(outcome.out_dir / "segments.json")
-
-
-def _mmss(seconds: float) -> str:
-    return f"{int(seconds // 60):02d}:{seconds % 60:04.1f}"
+    run_demo(work_dir, console, train_model)
 
 
 def main() -> None:
+    """The ``soccer-highlights`` command."""
     try:
         app()
-    except KeyboardInterrupt:
-        console.print("interrupted: finished outputs are kept, a re-run resumes")
-        sys.exit(130)
+    except SoccerHighlightsError as exc:
+        if _verbose:
+            traceback.print_exc()
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(2)
+    except SystemExit as exit_:
+        if exit_.code == 130:
+            console.print("interrupted: finished outputs are kept, a re-run resumes")
+        raise
 
 
 if __name__ == "__main__":

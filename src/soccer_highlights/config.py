@@ -1,15 +1,59 @@
-"""Every tunable number of the tool, in one typed place.
+"""Every tunable of the tool, typed, in one place, and checked when it is made.
 
-Defaults here are the ones the CLI shows in ``--help``; modules take these dataclasses instead of
-loose keyword arguments so that a setting has one name and one default everywhere.
+Modules take these dataclasses instead of loose keyword arguments, so a setting has one name and
+one default everywhere, and a run writes them all next to its outputs (``segments.json``), so any
+result can be traced back. A value outside its range raises :class:`ConfigError` naming the
+setting and the range, whether it came from the command line or from Python.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from types import MappingProxyType
 from typing import Any
 
+from soccer_highlights.errors import ConfigError
+from soccer_highlights.soccernet.classes import CLASSES_V2, HIGHLIGHT_CLASSES
 
+
+# ------------------------------------------------------------------------------------ validation
+def _check(owner: object, name: str, low: float | None = None, high: float | None = None, *, open_low=False) -> None:
+    """``owner.name`` must be a finite number in ``[low, high]`` (``(low, high]`` with ``open_low``)."""
+    value = getattr(owner, name)
+    where = f"{type(owner).__name__}.{name}"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ConfigError(f"{where} must be a finite number, got {value!r}")
+    too_low = low is not None and (value <= low if open_low else value < low)
+    if too_low or (high is not None and value > high):
+        left = "(" if open_low else "["
+        raise ConfigError(f"{where} must be in {left}{_fmt(low)}, {_fmt(high)}], got {value!r}")
+
+
+def _check_choice(owner: object, name: str, choices: Mapping | tuple) -> None:
+    value = getattr(owner, name)
+    if value not in choices:
+        raise ConfigError(f"{type(owner).__name__}.{name} must be one of {', '.join(map(str, choices))}, got {value!r}")
+
+
+def _fmt(bound: float | None) -> str:
+    return "inf" if bound is None else f"{bound:g}"
+
+
+def _positive(owner: object, *names: str) -> None:
+    for name in names:
+        _check(owner, name, 0.0, open_low=True)
+
+
+def _non_negative(owner: object, *names: str) -> None:
+    for name in names:
+        _check(owner, name, 0.0)
+
+
+# ------------------------------------------------------------------------------ audio and scoring
 @dataclass(frozen=True)
 class AudioConfig:
     """How audio is decoded for analysis (not for the reel, which keeps the source quality)."""
@@ -18,6 +62,10 @@ class AudioConfig:
     """16 kHz keeps the crowd band (up to 8 kHz) and is cheap to resample to."""
     chunk_s: float = 10.0
     """Decoded audio is handed on in chunks of this length, so memory never depends on the half's length."""
+
+    def __post_init__(self) -> None:
+        _check(self, "sample_rate", 8_000, 192_000)
+        _positive(self, "chunk_s")
 
 
 @dataclass(frozen=True)
@@ -35,13 +83,23 @@ class ExcitementConfig:
     loudness_weight: float = 0.5
     """Share of the loudness term in the score; the rest is the crowd-band term."""
 
+    def __post_init__(self) -> None:
+        _positive(self, "frame_s", "hop_s", "smooth_s")
+        _check(self, "loudness_weight", 0.0, 1.0)
+        low, high = self.crowd_band_hz
+        if not 0 <= low < high:
+            raise ConfigError(
+                f"ExcitementConfig.crowd_band_hz must be (low, high) with 0 <= low < high, got {low, high}"
+            )
+
 
 @dataclass(frozen=True)
 class SegmentConfig:
-    """From a score curve to the list of cuts."""
+    """From a score curve to the list of cuts. Each detector has its own defaults (its
+    ``segment_defaults``); these are the audio detector's."""
 
     threshold: float = 0.5
-    """Peaks below this normalised score are ignored."""
+    """Peaks below this score are ignored."""
     nms_window_s: float = 12.0
     """Of two peaks closer than this, only the higher one is kept."""
     pad_before_s: float = 8.0
@@ -53,6 +111,14 @@ class SegmentConfig:
     budget_s: float | None = None
     """Optional total length of the reel; the best-scoring segments are kept until it is full."""
 
+    def __post_init__(self) -> None:
+        _check(self, "threshold", 0.0, 1.0)
+        _non_negative(self, "nms_window_s", "pad_before_s", "pad_after_s", "merge_gap_s")
+        if self.pad_before_s + self.pad_after_s <= 0:
+            raise ConfigError("SegmentConfig: pad_before_s + pad_after_s must be more than 0 (a cut needs a length)")
+        if self.budget_s is not None:
+            _positive(self, "budget_s")
+
 
 IMPORTED_SEGMENTS = SegmentConfig(threshold=0.3, nms_window_s=15.0, pad_before_s=10.0, pad_after_s=6.0, merge_gap_s=4.0)
 """Defaults for imported ``results_spotting.json`` predictions. Published spotters place an action
@@ -61,7 +127,46 @@ cut is padded more on both sides than around our own peaks, which sit where the 
 just after the action; the wider suppression window folds a goal that is also predicted as a
 shot into one segment. The threshold applies to ``class weight x confidence``."""
 
+DEFAULT_CLASS_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    dict(zip(HIGHLIGHT_CLASSES, (1.0, 1.0, 0.8, 0.6), strict=True))
+)
+"""How much an imported prediction of each class counts: goals and penalties first when a length
+budget must choose; every highlight class still counts; other classes count 0."""
 
+
+@dataclass(frozen=True)
+class PredictionsConfig:
+    """Turning imported predictions into a score curve."""
+
+    class_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_CLASS_WEIGHTS))
+    hop_s: float = 0.5
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.class_weights) - set(CLASSES_V2))
+        if unknown:
+            raise ConfigError(f"unknown SoccerNet-v2 class(es) {unknown} in the class weights")
+        for name, weight in self.class_weights.items():
+            if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
+                raise ConfigError(f"class weight of {name!r} must be a number >= 0, got {weight!r}")
+        if not any(w > 0 for w in self.class_weights.values()):
+            raise ConfigError("at least one class weight must be more than 0")
+        _positive(self, "hop_s")
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    """Our class-agnostic curves as SoccerNet predictions (``results_spotting.json``)."""
+
+    min_score: float = 0.05
+    """Peaks below this are not worth a prediction; the metric sweeps thresholds above it."""
+    nms_window_s: float = 12.0
+
+    def __post_init__(self) -> None:
+        _check(self, "min_score", 0.0, 1.0)
+        _non_negative(self, "nms_window_s")
+
+
+# ------------------------------------------------------------------------------------- the reel
 @dataclass(frozen=True)
 class ReelConfig:
     """The uniform spec every cut is re-encoded to, so the concat demuxer can join them."""
@@ -81,40 +186,99 @@ class ReelConfig:
     """ffmpeg processes cutting at once: a short cut spends much of its time starting up, seeking
     and decoding up to its first frame, one core's work, so a few at a time keep the cores busy."""
 
+    def __post_init__(self) -> None:
+        for name in ("width", "height"):
+            _check(self, name, 16, 7680)
+            if getattr(self, name) % 2:
+                raise ConfigError(f"ReelConfig.{name} must be even (H.264 in yuv420p), got {getattr(self, name)}")
+        _check(self, "fps", 1, 120)
+        _check(self, "sample_rate", 8_000, 192_000)
+        _check(self, "channels", 1, 2)
+        _check(self, "crf", 0, 51)
+        _check(self, "parallel_cuts", 1, 64)
+
+
+LENGTH_MARGIN_S = 30.0
+"""Without a video, a half is taken to end this long after its last labelled or predicted event."""
+
+
+# ----------------------------------------------------------------------------- learned features
+DEFAULT_BACKBONE = "efficientnet_lite0"
+FEATURE_FORMAT = 1
+"""Bumped when the way features are computed changes, which invalidates every cache."""
+
 
 @dataclass(frozen=True)
-class SynthConfig:
-    """Synthetic SoccerNet-style matches for tests, the demo and the benchmark."""
+class VideoFeatureSettings:
+    """What a cached frame embedding depends on. Video and audio have separate settings (and
+    files), so changing the frame rate re-embeds the frames but keeps the spectrogram."""
 
-    minutes: float = 3.0
-    """Length of each half."""
-    width: int = 398
-    height: int = 224
-    fps: int = 25
-    sample_rate: int = 48_000
-    highlights_per_half: float | None = None
-    """Highlight events per half; by default the real rate (about 13 per 45 minutes), at least 2."""
-    other_events_per_minute: float = 2.0
-    """Other SoccerNet events (throw-ins, fouls, ...), each with a weak cue."""
-    distractors_per_half: float | None = None
-    """Chants and close-ups with no event; by default one per 4 minutes, at least 1 of each."""
-    encoding: str = "quick"
-    """``quick`` (x264 ultrafast: no B-frames, cheap to make and to decode; tests and the demo) or
-    ``broadcast`` (like SoccerNet's 224p files: H.264 High with B-frames at about 500 kb/s, which
-    decode about four times slower; the benchmark)."""
+    backbone: str = DEFAULT_BACKBONE
+    weights: str | None = None
+    """None: the backbone's ImageNet weights; "random"; or a path."""
+    fps: float = 2.0
+    width: int = 224
+    height: int = 128
+    """Frames keep the broadcast's 16:9 shape; 224x128 costs about what 160x160 does on a CPU."""
+
+    def __post_init__(self) -> None:
+        _check(self, "fps", 0.0, 60.0, open_low=True)
+        _check(self, "width", 16, 4096)
+        _check(self, "height", 16, 4096)
+
+    def key(self, weights_id: str) -> str:
+        return _digest({**asdict(self), "weights": weights_id, "format": FEATURE_FORMAT})
 
 
 @dataclass(frozen=True)
-class Settings:
-    """All settings of one run, written next to its outputs so a result can be traced back."""
+class AudioFeatureSettings:
+    """What a cached log-mel spectrogram depends on."""
 
-    audio: AudioConfig = field(default_factory=AudioConfig)
-    excitement: ExcitementConfig = field(default_factory=ExcitementConfig)
-    segments: SegmentConfig = field(default_factory=SegmentConfig)
-    reel: ReelConfig = field(default_factory=ReelConfig)
+    sample_rate: int = 16_000
+    hop_s: float = 0.02
+    n_fft: int = 512
+    n_mels: int = 64
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def __post_init__(self) -> None:
+        _check(self, "sample_rate", 8_000, 192_000)
+        _check(self, "hop_s", 0.0, 1.0, open_low=True)
+        _check(self, "n_fft", 16, 1 << 16)
+        _check(self, "n_mels", 1, self.n_fft // 2 + 1)
+
+    def key(self) -> str:
+        return _digest({**asdict(self), "format": FEATURE_FORMAT})
+
+
+def _digest(data: dict) -> str:
+    return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:10]
+
+
+# ---------------------------------------------------------------------------- training windows
+@dataclass(frozen=True)
+class WindowSpec:
+    """A training window around an event: ``before_s`` before it to ``after_s`` after it."""
+
+    before_s: float
+    after_s: float
+    near_miss_s: float = 0.0
+    """Windows shifted this far before and after each highlight are negatives: they hold the same
+    roar and close-up but not the moment itself, which teaches the model *when*, not just *whether*."""
+
+    def __post_init__(self) -> None:
+        _non_negative(self, "before_s", "after_s", "near_miss_s")
+        _positive(self, "length_s")
+
+    @property
+    def length_s(self) -> float:
+        return self.before_s + self.after_s
+
+
+WINDOW_MODES: Mapping[str, WindowSpec] = MappingProxyType(
+    {"seed": WindowSpec(10.0, 5.0), "short": WindowSpec(3.0, 3.0, near_miss_s=4.0)}
+)
+"""``seed``: the seed project's windows, 10 s before to 5 s after each highlight event. ``short``:
+3 s either side of the event, the seed's own proposed fix (its 15 s windows taught the model
+build-up play and celebrations rather than the shot)."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +286,7 @@ class TrainConfig:
     """Training the audio-visual model on cached features."""
 
     mode: str = "short"
-    """``short`` (3 s either side of the event, the seed's proposed fix) or ``seed`` (-10 s to +5 s)."""
+    """A key of :data:`WINDOW_MODES`."""
     negative_ratio: float = 3.0
     """Non-highlight windows per highlight window, half from other events, half from quiet play (validation
     games keep every other event: see ``windows_for_half``)."""
@@ -145,6 +309,26 @@ class TrainConfig:
     backbone_lr: float = 1e-4
     limit_batches: int | None = None
     """Batches per epoch, for smoke runs; None for all."""
+    selection_loss_weight: float = 0.01
+    """The checkpoint kept is the one with the best ``val_ap - weight * val_loss``: on easy data AP
+    reaches 1.0 within an epoch or two, and the loss then tells a better-calibrated model apart."""
+
+    def __post_init__(self) -> None:
+        _check_choice(self, "mode", WINDOW_MODES)
+        _non_negative(self, "negative_ratio", "jitter_s", "weight_decay", "selection_loss_weight")
+        _check(self, "max_epochs", 1)
+        _check(self, "patience", 1)
+        _check(self, "batch_size", 1)
+        _positive(self, "lr", "backbone_lr")
+        _check(self, "val_fraction", 0.0, 1.0, open_low=True)
+        if not (self.use_audio or self.use_video):
+            raise ConfigError("TrainConfig: at least one of use_audio and use_video must be on")
+        if self.limit_batches is not None:
+            _check(self, "limit_batches", 1)
+
+    @property
+    def window(self) -> WindowSpec:
+        return WINDOW_MODES[self.mode]
 
 
 @dataclass(frozen=True)
@@ -156,3 +340,71 @@ class DetectConfig:
     stride_s: float = 1.0
     batch_size: int = 64
     """Windows scored at once: 64 is as fast as more on a CPU, at a quarter of the memory."""
+
+    def __post_init__(self) -> None:
+        if self.window_s is not None:
+            _positive(self, "window_s")
+        _positive(self, "stride_s")
+        _check(self, "batch_size", 1)
+
+
+# ----------------------------------------------------------------------------------- evaluation
+FOCUS_WINDOW_S = (10.0, 5.0)
+"""Reel focus counts the reel's time within this long before and after a highlight event (the
+seed's highlight window)."""
+
+
+# ------------------------------------------------------------------------------------- synthetic
+@dataclass(frozen=True)
+class SynthConfig:
+    """Synthetic SoccerNet-style matches for tests, the demo and the benchmark."""
+
+    minutes: float = 3.0
+    """Length of each half."""
+    width: int = 398
+    height: int = 224
+    fps: int = 25
+    sample_rate: int = 48_000
+    highlights_per_half: float | None = None
+    """Highlight events per half; by default the real rate (about 13 per 45 minutes), at least 2."""
+    other_events_per_minute: float = 2.0
+    """Other SoccerNet events (throw-ins, fouls, ...), each with a weak cue."""
+    distractors_per_half: float | None = None
+    """Chants and close-ups with no event; by default one per 4 minutes, at least 1 of each."""
+    encoding: str = "quick"
+    """``quick`` (x264 ultrafast: no B-frames, cheap to make and to decode; tests and the demo) or
+    ``broadcast`` (like SoccerNet's 224p files: H.264 High with B-frames at about 500 kb/s, which
+    decode about four times slower; the benchmark)."""
+
+    def __post_init__(self) -> None:
+        _check(self, "minutes", 0.5, 120.0)
+        _check(self, "fps", 1, 120)
+        _non_negative(self, "other_events_per_minute")
+        _check_choice(self, "encoding", ("quick", "broadcast"))
+
+
+# ---------------------------------------------------------------------------------- one run's
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one run's planning and cutting, written next to its outputs (the detector's
+    own settings are written with its description) so a result can be traced back."""
+
+    segments: SegmentConfig = field(default_factory=SegmentConfig)
+    reel: ReelConfig = field(default_factory=ReelConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def segment_overrides(base: SegmentConfig, **overrides: Any) -> SegmentConfig:
+    """``base`` with the given fields replaced; ``None`` keeps the base value (except ``budget_s``,
+    where ``None`` means no budget and is passed as is). Unknown names are an error."""
+    known = {f.name for f in fields(SegmentConfig)}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ConfigError(f"unknown segment setting(s) {unknown}; known: {', '.join(sorted(known))}")
+    values = asdict(base)
+    for name, value in overrides.items():
+        if value is not None or name == "budget_s":
+            values[name] = value
+    return SegmentConfig(**values)

@@ -12,12 +12,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from soccer_highlights.config import Settings, SynthConfig, TrainConfig
-from soccer_highlights.detectors.excitement import AudioExcitementDetector
-from soccer_highlights.detectors.learned import LearnedDetector
-from soccer_highlights.evaluation.coverage import event_coverage
-from soccer_highlights.pipeline import make_reel, resolve_input
-from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
+from soccer_highlights.api import highlights, open_match
+from soccer_highlights.config import SynthConfig, TrainConfig
+from soccer_highlights.detectors import Detector, get_detector
 from soccer_highlights.soccernet.layout import LABELS_FILE
 from soccer_highlights.synth import synth_game
 
@@ -37,9 +34,9 @@ def run_demo(work_dir: Path, console: Console | None = None, train_model: bool =
     console = console or Console()
     demo_game = work_dir / "data" / "demo" / "synthetic-league" / "2026-2027" / "demo-game"
     _ensure_game(demo_game, DEMO_MINUTES, DEMO_SEED, console)
-    match = resolve_input(demo_game)
+    match = open_match(demo_game)
     assert match.labels is not None
-    detectors = [AudioExcitementDetector()]
+    detectors: list[Detector] = [get_detector("audio")]
     if train_model:
         from soccer_highlights.model.train import train
 
@@ -47,23 +44,27 @@ def run_demo(work_dir: Path, console: Console | None = None, train_model: bool =
         for i in range(TRAIN_GAMES):
             _ensure_game(train_root / "synthetic-league" / "2026-2027" / f"train-{i}", TRAIN_MINUTES, 100 + i, console)
         console.print("training the audio-visual model on the training games (features are cached) ...")
-        result = train(train_root, work_dir / "model.ckpt", TrainConfig(max_epochs=20), force=True, progress_bar=False)
+        result = train(train_root, work_dir / "model.ckpt", TrainConfig(max_epochs=20), force=True)
         console.print(f"best validation AP {result.best_val_ap:.3f}; checkpoint {result.checkpoint}")
-        detectors.append(LearnedDetector(result.checkpoint))
+        detectors.append(get_detector("model", checkpoint=result.checkpoint))
     table = Table(title=f"{len(match.labels.highlights())} highlight events in {demo_game.name}")
     for col in ("detector", "events covered", "reel length", "share of match", "reel"):
         table.add_column(col)
     numbers: dict[str, dict[str, float]] = {}
     for detector in detectors:
         console.print(f"reel with {detector.name} ...")
-        outcome = make_reel(match, work_dir / f"reel-{detector.name}", detector, Settings(), force=True)
-        cov = event_coverage(outcome.segments, match.labels.events, DEFAULT_HIGHLIGHT_CLASSES)
-        reel_s = sum(s.duration_s for s in outcome.segments)
-        share = reel_s / outcome.match_duration_s
-        numbers[detector.name] = {"coverage": cov.recall, "share_of_match": share}
-        path = str(outcome.reel.path) if outcome.reel else "-"
+        found = highlights(match, detector)
+        outputs = found.write(work_dir / f"reel-{detector.name}", force=True)
+        cov = found.coverage()
+        assert cov is not None
+        numbers[detector.name] = {"coverage": cov.recall, "share_of_match": found.share_of_match}
+        path = str(outputs.reel.path) if outputs.reel else "-"
         table.add_row(
-            detector.name, f"{cov.covered}/{cov.total} ({cov.recall:.0%})", f"{reel_s:.0f} s", f"{share:.1%}", path
+            detector.name,
+            f"{cov.covered}/{cov.total} ({cov.recall:.0%})",
+            f"{found.duration_s:.0f} s",
+            f"{found.share_of_match:.1%}",
+            path,
         )
     console.print(table)
     return numbers

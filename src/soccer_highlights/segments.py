@@ -6,12 +6,12 @@ This is the one place where "what goes into the reel" is decided, for every dete
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from soccer_highlights.config import SegmentConfig
-from soccer_highlights.detectors.base import ScoreCurve
+from soccer_highlights.core import ScoreCurve, Segment
 
 
 @dataclass(frozen=True)
@@ -19,44 +19,6 @@ class Peak:
     half: int
     time_s: float
     score: float
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A stretch of one half's video that goes into the reel."""
-
-    half: int
-    start_s: float
-    end_s: float
-    peak_s: float
-    """Time of the best peak inside the segment."""
-    score: float
-    detector: str
-
-    @property
-    def duration_s(self) -> float:
-        return self.end_s - self.start_s
-
-    def contains(self, half: int, time_s: float) -> bool:
-        return half == self.half and self.start_s <= time_s <= self.end_s
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        for key in ("start_s", "end_s", "peak_s"):
-            data[key] = round(data[key], 3)
-        data["score"] = round(data["score"], 4)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> Segment:
-        return cls(
-            half=int(data["half"]),
-            start_s=float(data["start_s"]),
-            end_s=float(data["end_s"]),
-            peak_s=float(data["peak_s"]),
-            score=float(data["score"]),
-            detector=str(data.get("detector", "unknown")),
-        )
 
 
 def find_peaks(curve: ScoreCurve, threshold: float) -> list[Peak]:
@@ -142,7 +104,3 @@ def plan_segments(curves: Sequence[ScoreCurve], config: SegmentConfig) -> list[S
         padded = [pad(p, config, curve.duration_s, curve.detector) for p in peaks]
         segments.extend(s for s in padded if s.duration_s > 0)
     return apply_budget(merge(segments, config.merge_gap_s), config.budget_s)
-
-
-def total_duration_s(segments: Iterable[Segment]) -> float:
-    return float(sum(s.duration_s for s in segments))

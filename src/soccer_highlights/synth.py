@@ -28,8 +28,9 @@ from pathlib import Path
 import av
 import numpy as np
 
-from soccer_highlights.atomic import atomic_path, atomic_write_text
 from soccer_highlights.config import SynthConfig
+from soccer_highlights.errors import ConfigError
+from soccer_highlights.fileio import atomic_path, atomic_write_text
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 from soccer_highlights.soccernet.labels import Event, events_to_json
 
@@ -348,7 +349,7 @@ def write_half_video(
         video = out.add_stream("libx264", rate=cfg.fps)
         video.width, video.height, video.pix_fmt = cfg.width, cfg.height, "yuv420p"
         if cfg.encoding not in ENCODINGS:
-            raise ValueError(f"unknown synthetic encoding {cfg.encoding!r}; choose one of {', '.join(ENCODINGS)}")
+            raise ConfigError(f"unknown synthetic encoding {cfg.encoding!r}; choose one of {', '.join(ENCODINGS)}")
         video.options = {**ENCODINGS[cfg.encoding], "g": str(cfg.fps * 2)}
         audio = out.add_stream("aac", rate=cfg.sample_rate, layout="stereo")
         audio.bit_rate = 96_000
@@ -403,7 +404,7 @@ def synth_game(
 ) -> SynthGame:
     """Write one game folder: ``{half}_224p.mkv`` per half, ``Labels-v2.json`` and ``synth_truth.json``."""
     if cfg.minutes <= 0:
-        raise ValueError(f"a synthetic half needs a positive length in minutes, got {cfg.minutes}")
+        raise ConfigError(f"a synthetic half needs a positive length in minutes, got {cfg.minutes}")
     game_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     plans = tuple(plan_half(rng, h, cfg, (extra_highlights_s or {}).get(h, ())) for h in halves)

@@ -1,57 +1,35 @@
 """The one small interface every detector implements.
 
-A detector gets one half (its video, where there is one, and its length) and returns a
-:class:`ScoreCurve`: a score in [0, 1] on a regular time grid. The segment and reel code only
-ever sees curves, which is what lets the training-free detector, the learned model and imported
-SoccerNet predictions share everything downstream.
+A detector gets one :class:`~soccer_highlights.core.Half` (its video, where there is one, and its
+length) and returns a :class:`~soccer_highlights.core.ScoreCurve`: a score in [0, 1] on a regular
+time grid. The segment and reel code only ever sees curves, which is what lets the training-free
+detector, the learned model and imported SoccerNet predictions share everything downstream.
+
+Each detector also says how its curves are best cut (``segment_defaults``: a spike from a
+spotter wants wider padding than a crowd's roar) and who it is (``describe()``: what a reel's
+``segments.json`` records so the reel can be traced to its checkpoint or predictions file).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-ProgressFn = Callable[[float], None]
-"""Called with the seconds of the half processed so far."""
+from soccer_highlights.config import SegmentConfig
+from soccer_highlights.core import Half, ProgressFn, ScoreCurve
 
 
-@dataclass(frozen=True)
-class HalfSource:
-    half: int
-    duration_s: float
-    video: Path | None = None
-
-
-@dataclass(frozen=True)
-class ScoreCurve:
-    half: int
-    hop_s: float
-    scores: np.ndarray
-    """``scores[i]`` is the score at ``(i + 0.5) * hop_s`` seconds: the centre of its bin."""
-    duration_s: float
-    detector: str
-
-    def times_s(self) -> np.ndarray:
-        return (np.arange(len(self.scores)) + 0.5) * self.hop_s
-
-    def to_json(self) -> dict:
-        return {
-            "half": self.half,
-            "hop_s": self.hop_s,
-            "duration_s": self.duration_s,
-            "detector": self.detector,
-            "scores": [round(float(s), 4) for s in self.scores],
-        }
-
-
+@runtime_checkable
 class Detector(Protocol):
     name: str
+    segment_defaults: SegmentConfig
 
-    def score_half(self, source: HalfSource, progress: ProgressFn | None = None) -> ScoreCurve: ...
+    def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve: ...
+
+    def describe(self) -> dict[str, Any]:
+        """The detector's identity and settings, as recorded in ``segments.json``."""
+        ...
 
 
 def moving_average(values: np.ndarray, width: int) -> np.ndarray:

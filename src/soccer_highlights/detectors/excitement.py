@@ -3,32 +3,40 @@
 The score mixes two per-half z-scores of short-time audio features: overall loudness, and the energy
 of the crowd band (broadband roar and raised voices, above most of a chant's or a commentator's
 energy). Both are smoothed over a few seconds, because a roar lasts seconds while whistles and
-single shouts do not. It streams the audio in chunks, so its memory is flat in the half's length.
+single shouts do not. It streams the audio in chunks, so its memory is flat in the half's length,
+and it needs neither PyTorch nor any model.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
 import numpy as np
 
-from soccer_highlights.config import AudioConfig, ExcitementConfig
-from soccer_highlights.detectors.base import HalfSource, ProgressFn, ScoreCurve, moving_average, scale_to_unit
+from soccer_highlights.config import AudioConfig, ExcitementConfig, SegmentConfig
+from soccer_highlights.core import Half, ProgressFn, ScoreCurve
+from soccer_highlights.detectors.base import moving_average, scale_to_unit
+from soccer_highlights.errors import MediaError
+from soccer_highlights.features.spectrum import decibels, power_spectrum, reporting, stream_frames
 from soccer_highlights.media.decode import iter_audio
-from soccer_highlights.media.errors import MediaError
-
-EPS = 1e-10
 
 
 class AudioExcitementDetector:
     name = "audio-excitement"
+    segment_defaults = SegmentConfig()
 
     def __init__(self, config: ExcitementConfig | None = None, audio: AudioConfig | None = None):
         self.config = config or ExcitementConfig()
         self.audio = audio or AudioConfig()
 
-    def frame_features(self, source: HalfSource, progress: ProgressFn | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "excitement": asdict(self.config), "audio": asdict(self.audio)}
+
+    def frame_features(self, half: Half, progress: ProgressFn | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Loudness and crowd-band level in dB for every analysis frame of the half."""
-        if source.video is None:
-            raise MediaError(f"half {source.half}: the audio-excitement detector needs the video file")
+        if half.video is None:
+            raise MediaError(f"half {half.half}: the audio-excitement detector needs the video file")
         sr = self.audio.sample_rate
         frame_len = round(self.config.frame_s * sr)
         n_fft = 1 << (frame_len - 1).bit_length()
@@ -38,25 +46,17 @@ class AudioExcitementDetector:
         window = np.hanning(frame_len).astype(np.float32)
         loudness: list[np.ndarray] = []
         crowd: list[np.ndarray] = []
-        carry = np.zeros(0, dtype=np.float32)
-        for chunk in iter_audio(source.video, sr, self.audio.chunk_s):
-            samples = np.concatenate([carry, chunk.samples]) if len(carry) else chunk.samples
-            n = len(samples) // frame_len
-            carry = samples[n * frame_len :]
-            if n:
-                frames = samples[: n * frame_len].reshape(n, frame_len)
-                loudness.append(10 * np.log10(np.mean(frames**2, axis=1) + EPS))
-                power = np.abs(np.fft.rfft(frames * window, n=n_fft, axis=1)) ** 2
-                crowd.append(10 * np.log10(power[:, band].sum(axis=1) / n_fft + EPS))
-            if progress:
-                progress(chunk.end_s)
+        chunks = reporting(iter_audio(half.video, sr, self.audio.chunk_s), progress)
+        for frames in stream_frames(chunks, frame_len, hop=frame_len):
+            loudness.append(decibels(np.mean(frames**2, axis=1)))
+            crowd.append(decibels(power_spectrum(frames, window, n_fft)[:, band].sum(axis=1) / n_fft))
         if not loudness:
-            raise MediaError(f"{source.video}: its audio track is empty")
+            raise MediaError(f"{half.video}: its audio track is empty")
         return np.concatenate(loudness), np.concatenate(crowd)
 
-    def score_half(self, source: HalfSource, progress: ProgressFn | None = None) -> ScoreCurve:
+    def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve:
         cfg = self.config
-        loudness, crowd = self.frame_features(source, progress)
+        loudness, crowd = self.frame_features(half, progress)
         per_hop = max(1, round(cfg.hop_s / cfg.frame_s))
         n_hops = len(loudness) // per_hop
         if n_hops == 0:
@@ -68,10 +68,10 @@ class AudioExcitementDetector:
             terms.append(_robust_z(moving_average(hops, smooth)))
         raw = cfg.loudness_weight * terms[0] + (1.0 - cfg.loudness_weight) * terms[1]
         return ScoreCurve(
-            half=source.half,
+            half=half.half,
             hop_s=per_hop * cfg.frame_s,
             scores=scale_to_unit(raw),
-            duration_s=source.duration_s,
+            duration_s=half.duration_s,
             detector=self.name,
         )
 

@@ -4,19 +4,18 @@ through the same segment code as ours."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from soccer_highlights.detectors.base import HalfSource, ProgressFn, ScoreCurve
-from soccer_highlights.evaluation.predictions import Prediction
-
-DEFAULT_CLASS_WEIGHTS: Mapping[str, float] = {
-    "Goal": 1.0,
-    "Penalty": 1.0,
-    "Shots on target": 0.8,
-    "Shots off target": 0.6,
-}
-"""Goals and penalties first when a length budget must choose; every highlight class still counts."""
+from soccer_highlights.config import IMPORTED_SEGMENTS, PredictionsConfig
+from soccer_highlights.core import Half, ProgressFn, ScoreCurve
+from soccer_highlights.errors import ConfigError
+from soccer_highlights.fileio import file_digest
+from soccer_highlights.soccernet.classes import parse_class_list
+from soccer_highlights.soccernet.predictions import Prediction, load_predictions
 
 
 class PredictionsDetector:
@@ -29,38 +28,53 @@ class PredictionsDetector:
     """
 
     name = "imported-predictions"
+    segment_defaults = IMPORTED_SEGMENTS
 
     def __init__(
         self,
         predictions: Sequence[Prediction],
         class_weights: Mapping[str, float] | None = None,
-        hop_s: float = 0.5,
+        config: PredictionsConfig | None = None,
+        source: Path | None = None,
     ):
         self.predictions = list(predictions)
-        self.class_weights = dict(class_weights or DEFAULT_CLASS_WEIGHTS)
-        self.hop_s = hop_s
+        base = config or PredictionsConfig()
+        self.config = base if class_weights is None else PredictionsConfig(dict(class_weights), base.hop_s)
+        self.source = source
+        """The file the predictions came from, where they came from one."""
 
-    def score_half(self, source: HalfSource, progress: ProgressFn | None = None) -> ScoreCurve:
-        n_bins = max(1, int(np.ceil(source.duration_s / self.hop_s)))
+    @classmethod
+    def from_file(cls, path: str | Path, class_weights: Mapping[str, float] | None = None) -> PredictionsDetector:
+        path = Path(path)
+        return cls(load_predictions(path), class_weights, source=path)
+
+    @property
+    def class_weights(self) -> Mapping[str, float]:
+        return self.config.class_weights
+
+    def describe(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, **asdict(self.config), "n_predictions": len(self.predictions)}
+        if self.source is not None:
+            out |= {"predictions_file": str(self.source), "predictions_sha1": file_digest(self.source)}
+        return out
+
+    def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve:
+        hop_s = self.config.hop_s
+        n_bins = max(1, int(np.ceil(half.duration_s / hop_s)))
         scores = np.zeros(n_bins, dtype=np.float32)
         for pred in self.predictions:
             weight = self.class_weights.get(pred.label, 0.0)
-            if pred.half != source.half or weight <= 0:
+            if pred.half != half.half or weight <= 0:
                 continue
-            i = min(n_bins - 1, max(0, int(pred.time_s / self.hop_s)))
+            i = min(n_bins - 1, max(0, int(pred.time_s / hop_s)))
             scores[i] = max(scores[i], float(np.clip(weight * pred.confidence, 0.0, 1.0)))
         if progress:
-            progress(source.duration_s)
-        return ScoreCurve(source.half, self.hop_s, scores, source.duration_s, self.name)
-
-    def last_time_s(self, half: int) -> float:
-        return max((p.time_s for p in self.predictions if p.half == half), default=0.0)
+            progress(half.duration_s)
+        return ScoreCurve(half.half, hop_s, scores, half.duration_s, self.name)
 
 
 def parse_class_weights(text: str) -> dict[str, float]:
     """``"Goal=1,Shots on target=0.8"`` (a class without ``=w`` weighs 1)."""
-    from soccer_highlights.soccernet.classes import parse_class_list
-
     weights: dict[str, float] = {}
     for part in (p.strip() for p in text.split(",") if p.strip()):
         name, _, value = part.partition("=")
@@ -68,7 +82,7 @@ def parse_class_weights(text: str) -> dict[str, float]:
         try:
             weights[name.strip()] = float(value) if value else 1.0
         except ValueError:
-            raise ValueError(f"class weight {part!r} is not NAME=NUMBER") from None
+            raise ConfigError(f"class weight {part!r} is not NAME=NUMBER") from None
     if not weights:
-        raise ValueError("no class weights given")
+        raise ConfigError("no class weights given")
     return weights

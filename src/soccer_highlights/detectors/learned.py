@@ -9,41 +9,45 @@ start time; nothing assumes a half's length.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
-from soccer_highlights.config import DetectConfig
-from soccer_highlights.detectors.base import HalfSource, ProgressFn, ScoreCurve
+from soccer_highlights.config import AudioFeatureSettings, DetectConfig, SegmentConfig, VideoFeatureSettings
+from soccer_highlights.core import Half, ProgressFn, ScoreCurve
+from soccer_highlights.errors import CheckpointError, MediaError
 from soccer_highlights.features.backbones import Backbone, file_id
 from soccer_highlights.features.extract import FeatureExtractor, HalfFeatures, cut_window
-from soccer_highlights.features.settings import AudioFeatureSettings, VideoFeatureSettings
-from soccer_highlights.media.errors import MediaError
+from soccer_highlights.features.onnx_engine import OnnxSession, export_once, onnx_session
+from soccer_highlights.fileio import file_digest
 from soccer_highlights.model.classifier import HighlightsClassifier
-from soccer_highlights.onnx_engine import OnnxSession, export_once, onnx_session
 
 if TYPE_CHECKING:
     from soccer_highlights.model.module import HighlightModule
 
 
-class CheckpointError(ValueError):
-    """A file that is not a soccer-highlights checkpoint."""
-
-
 def load_module(checkpoint: Path, device: str = "cpu") -> HighlightModule:
-    """The Lightning module a checkpoint holds: with frozen features, or with its own fine-tuned backbone."""
+    """The Lightning module a checkpoint holds: with frozen features, or with its own fine-tuned backbone.
+
+    A fine-tuned checkpoint holds every backbone weight it needs, so its backbone is built empty
+    (``backbone_weights="random"``) and filled from the checkpoint: the ImageNet or ``--weights``
+    file it started from need not exist on this machine any more.
+    """
     from soccer_highlights.model.finetune import FinetuneModule
     from soccer_highlights.model.module import HighlightModule
 
     checkpoint = Path(checkpoint)
     hparams = _read_checkpoint(checkpoint)["hyper_parameters"]
-    cls = FinetuneModule if "backbone_name" in hparams else HighlightModule
+    finetuned = "backbone_name" in hparams
+    cls = FinetuneModule if finetuned else HighlightModule
+    overrides = {"backbone_weights": "random"} if finetuned else {}
     try:
-        module = cls.load_from_checkpoint(str(checkpoint), map_location=device)
+        module = cls.load_from_checkpoint(str(checkpoint), map_location=device, **overrides)
     except (KeyError, RuntimeError, TypeError, ValueError, AttributeError) as exc:
-        raise CheckpointError(f"{checkpoint}: not a soccer-highlights model checkpoint ({exc})") from None
+        raise CheckpointError(f"{checkpoint}: a soccer-highlights checkpoint that does not load ({exc})") from None
     return module.eval()
 
 
@@ -82,11 +86,13 @@ def load_classifier(checkpoint: Path, device: str = "cpu") -> tuple[HighlightsCl
 
 class LearnedDetector:
     name = "audio-visual-model"
+    segment_defaults = SegmentConfig()
 
-    def __init__(self, checkpoint: Path, config: DetectConfig | None = None, device: str = "cpu"):
+    def __init__(self, checkpoint: str | Path, config: DetectConfig | None = None, device: str = "cpu"):
         self.config = config or DetectConfig()
         self.device = device
-        self.model, self.hparams, own_backbone = load_classifier(Path(checkpoint), device)
+        self.checkpoint = Path(checkpoint)
+        self.model, self.hparams, own_backbone = load_classifier(self.checkpoint, device)
         hp = self.hparams
         settings = hp["feature_settings"]
         self.finetuned = own_backbone is not None
@@ -98,11 +104,21 @@ class LearnedDetector:
             backbone=own_backbone,
         )
         self._probability = _Probability(self.model)
-        self._onnx = self._classifier_session(Path(checkpoint)) if device == "cpu" else None
+        self._onnx = self._classifier_session(self.checkpoint) if device == "cpu" else None
         trained_s = float(hp["window"]["before_s"] + hp["window"]["after_s"])
         self.window_s = self.config.window_s or trained_s
         self.anchor_share = float(hp["window"]["before_s"]) / trained_s
         """Where in a window the event sat during training (1/2 for short windows, 2/3 for the seed's)."""
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "checkpoint": str(self.checkpoint),
+            "checkpoint_sha1": file_digest(self.checkpoint),
+            "window_s": self.window_s,
+            "feature_settings": self.hparams["feature_settings"],
+            "detect": asdict(self.config),
+        }
 
     def _classifier_session(self, checkpoint: Path) -> OnnxSession | None:
         hp = self.hparams  # any window length: time is a dynamic axis of the export
@@ -113,10 +129,10 @@ class LearnedDetector:
             "the classifier",
         )
 
-    def features(self, source: HalfSource, progress: ProgressFn | None = None) -> HalfFeatures:
-        if source.video is None:
-            raise MediaError(f"half {source.half}: the audio-visual model needs the video file")
-        feats = self.extractor.ensure(source.video, progress)
+    def features(self, half: Half, progress: ProgressFn | None = None) -> HalfFeatures:
+        if half.video is None:
+            raise MediaError(f"half {half.half}: the audio-visual model needs the video file")
+        feats = self.extractor.ensure(half.video, progress)
         expected = self.hparams["feature_settings"]["weights_id"]
         if not self.finetuned and self.extractor.backbone.weights_id != expected:
             raise MediaError(
@@ -126,8 +142,8 @@ class LearnedDetector:
         return feats
 
     @torch.inference_mode()
-    def score_half(self, source: HalfSource, progress: ProgressFn | None = None) -> ScoreCurve:
-        feats = self.features(source, progress)
+    def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve:
+        feats = self.features(half, progress)
         duration = feats.duration_s
         stride = self.config.stride_s
         starts = np.arange(0.0, max(duration - self.window_s, 0.0) + 1e-9, stride)
@@ -141,7 +157,7 @@ class LearnedDetector:
         hop = min(1.0, stride)
         grid = (np.arange(int(np.ceil(duration / hop))) + 0.5) * hop
         curve = np.interp(grid, anchors, scores) if len(scores) else np.zeros_like(grid)
-        return ScoreCurve(source.half, hop, curve.astype(np.float32), duration, self.name)
+        return ScoreCurve(half.half, hop, curve.astype(np.float32), duration, self.name)
 
     @torch.inference_mode()
     def _probabilities(self, audio: np.ndarray, video: np.ndarray) -> np.ndarray:

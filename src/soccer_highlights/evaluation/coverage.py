@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from soccer_highlights.segments import Segment
+from soccer_highlights.core import Segment
 from soccer_highlights.soccernet.labels import Event
 
 

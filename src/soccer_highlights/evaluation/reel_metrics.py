@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from soccer_highlights.config import FOCUS_WINDOW_S
+from soccer_highlights.core import Segment
+from soccer_highlights.errors import InputError
 from soccer_highlights.evaluation.coverage import Coverage, event_coverage
-from soccer_highlights.segments import Segment
-from soccer_highlights.soccernet.labels import Event
-
-FOCUS_WINDOW_S = (10.0, 5.0)
+from soccer_highlights.output.document import SEGMENTS_FILE, read_segments_document
+from soccer_highlights.soccernet.labels import Event, load_labels
+from soccer_highlights.soccernet.layout import find_games
 
 
 @dataclass(frozen=True)
@@ -118,3 +121,24 @@ def total(metrics: Sequence[ReelMetrics]) -> ReelMetrics:
         sum(m.focused_s for m in metrics),
         [e for m in metrics for e in m.peak_errors_s],
     )
+
+
+def reel_metrics_tree(
+    labels_root: str | Path, segments: str | Path, classes: Iterable[str]
+) -> tuple[list[ReelMetrics], list[str]]:
+    """Metrics of every labelled game under ``labels_root`` that has a ``segments.json`` under
+    ``segments`` (a tree as ``plan`` writes it, or one file for one game); also the keys skipped."""
+    labels_root, segments = Path(labels_root), Path(segments)
+    rows, skipped = [], []
+    for game in (g for g in find_games(labels_root) if g.labels_path is not None):
+        key = game.relative_to(labels_root)
+        seg_file = segments if segments.is_file() else segments / key / SEGMENTS_FILE
+        if not seg_file.is_file():
+            skipped.append(key)
+            continue
+        doc = read_segments_document(seg_file)
+        events = load_labels(game.labels_path).events
+        rows.append(reel_metrics(key, doc.segments, events, classes, doc.match_duration_s))
+    if not rows:
+        raise InputError(f"no game under {labels_root} has a {SEGMENTS_FILE} under {segments}")
+    return rows, skipped

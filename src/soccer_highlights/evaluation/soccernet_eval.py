@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from soccer_highlights.evaluation.predictions import RESULTS_FILE, load_predictions
+from soccer_highlights.errors import ConfigError, InputError
 from soccer_highlights.evaluation.spotting import (
     HalfEvents,
     SpottingResult,
     average_map,
-    labels_to_arrays,
+    events_to_arrays,
     predictions_to_arrays,
     sparse_half,
 )
+from soccer_highlights.soccernet.labels import load_labels
 from soccer_highlights.soccernet.layout import LABELS_FILE, find_games
+from soccer_highlights.soccernet.predictions import RESULTS_FILE, load_predictions
 from soccer_highlights.soccernet.splits import SPLITS, official_splits
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ class TreeEvaluation:
     games: list[str]
     missing_predictions: list[str]
     """Games with labels but no predictions file: scored as if nothing had been predicted."""
+    halves: list[HalfEvents]
+    """What the metric was computed on, for precision-recall curves without reading the games again."""
 
 
 def select_games(labels_root: Path, split: str | None) -> list[str]:
@@ -35,11 +38,11 @@ def select_games(labels_root: Path, split: str | None) -> list[str]:
     keys = [g.relative_to(labels_root) for g in find_games(labels_root) if g.labels_path is not None]
     if split is not None:
         if split not in SPLITS:
-            raise ValueError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
+            raise ConfigError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
         wanted = official_splits()[split]
         keys = [k for k in keys if k in wanted]
     if not keys:
-        raise FileNotFoundError(f"{labels_root}: no {LABELS_FILE} found" + (f" in split {split!r}" if split else ""))
+        raise InputError(f"{labels_root}: no {LABELS_FILE} found" + (f" in split {split!r}" if split else ""))
     return sorted(keys)
 
 
@@ -47,8 +50,7 @@ def load_halves(labels_root: Path, predictions_root: Path, games: list[str], pre
     halves: list[HalfEvents] = []
     missing: list[str] = []
     for key in games:
-        labels = json.loads((labels_root / key / LABELS_FILE).read_text(encoding="utf-8"))
-        targets = labels_to_arrays(labels["annotations"])
+        targets = events_to_arrays(load_labels(labels_root / key / LABELS_FILE).events)
         pred_path = predictions_root / key / prediction_file
         if pred_path.is_file():
             preds = load_predictions(pred_path)
@@ -71,7 +73,7 @@ def evaluate_tree(
 ) -> TreeEvaluation:
     labels_root, predictions_root = Path(labels_root), Path(predictions_root)
     if not predictions_root.is_dir():
-        raise FileNotFoundError(f"{predictions_root}: no such predictions folder")
+        raise InputError(f"{predictions_root}: no such predictions folder")
     games = select_games(labels_root, split)
     halves, missing = load_halves(labels_root, predictions_root, games, prediction_file)
-    return TreeEvaluation(average_map(halves, metric), games, missing)
+    return TreeEvaluation(average_map(halves, metric), games, missing, halves)

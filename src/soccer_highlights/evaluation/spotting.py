@@ -26,8 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from soccer_highlights.evaluation.predictions import Prediction
+from soccer_highlights.errors import ConfigError
 from soccer_highlights.soccernet.classes import CLASS_INDEX, CLASSES_V2
+from soccer_highlights.soccernet.labels import Event
+from soccer_highlights.soccernet.predictions import Prediction
 
 FRAMERATE = 2
 HALF_BINS = 120 * 60 * FRAMERATE
@@ -107,24 +109,14 @@ def _bin(position_ms: float) -> int:
     return min(int(FRAMERATE * (int(position_ms) / 1000)), HALF_BINS - 1)
 
 
-def labels_to_arrays(
-    annotations: Sequence[dict], classes: dict[str, int] = CLASS_INDEX
-) -> tuple[np.ndarray, np.ndarray]:
-    """Raw ``Labels-v2.json`` annotations to the two halves' target arrays (official rules)."""
+def events_to_arrays(events: Sequence[Event], classes: dict[str, int] = CLASS_INDEX) -> tuple[np.ndarray, np.ndarray]:
+    """Labelled events to the two halves' target arrays (official rules: binned by ``position``,
+    the last annotation in a bin and class wins, "not shown" is -1)."""
     halves = np.zeros((2, HALF_BINS, len(classes)))
-    for ann in annotations:
-        label = ann["label"]
-        if label not in classes:
-            continue
-        half = int(ann["gameTime"][0])
-        if "position" in ann:
-            index = _bin(int(ann["position"]))
-        else:
-            game_time = ann["gameTime"]
-            index = min(FRAMERATE * (int(game_time[-2:]) + 60 * int(game_time[-5:-3])), HALF_BINS - 1)
-        value = -1 if ann.get("visibility") == "not shown" else 1
-        if half in (1, 2):
-            halves[half - 1, index, classes[label]] = value
+    for event in events:
+        if event.label in classes and event.half in (1, 2):
+            value = -1 if event.visibility == "not shown" else 1
+            halves[event.half - 1, _bin(event.position_ms), classes[event.label]] = value
     return halves[0], halves[1]
 
 
@@ -260,7 +252,7 @@ def average_map(
 ) -> SpottingResult:
     """Average-mAP over all halves, with per-class and visibility breakdowns, as the official code."""
     if metric not in METRIC_DELTAS_S:
-        raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRIC_DELTAS_S)}")
+        raise ConfigError(f"unknown metric {metric!r}; choose one of {', '.join(METRIC_DELTAS_S)}")
     timelines = _lay_end_to_end(halves, n_classes)
     deltas = METRIC_DELTAS_S[metric] * FRAMERATE
     # (n_deltas, 3 variants, n_classes)

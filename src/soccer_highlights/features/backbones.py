@@ -11,7 +11,6 @@ from torch's local hub cache, and a clear error says how to put them there when 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,14 +21,13 @@ import numpy as np
 import torch
 from torch import nn
 
-DEFAULT_BACKBONE = "efficientnet_lite0"
-Engine = Literal["auto", "torch", "onnxruntime"]
-"""``auto`` and ``onnxruntime``: ONNX Runtime on the CPU (several times faster for mobile backbones)
-where it is installed, PyTorch otherwise and on a GPU; ``torch``: always PyTorch."""
+from soccer_highlights.config import DEFAULT_BACKBONE
+from soccer_highlights.errors import BackboneWeightsError, ConfigError
+from soccer_highlights.fileio import file_digest
 
-
-class BackboneWeightsError(RuntimeError):
-    """Pretrained weights are not on this machine; the message says how to get them."""
+Engine = Literal["auto", "torch"]
+"""``auto``: ONNX Runtime on the CPU (several times faster for mobile backbones) where it is
+installed, PyTorch otherwise and on a GPU; ``torch``: always PyTorch."""
 
 
 @dataclass
@@ -71,7 +69,7 @@ class Backbone:
         if self.engine == "torch" or self.device.type != "cpu" or self.weights_id == "random":
             return None
         if (height, width) not in self._onnx:
-            from soccer_highlights.onnx_engine import onnx_embedder
+            from soccer_highlights.features.onnx_engine import onnx_embedder
 
             self._onnx[height, width] = onnx_embedder(self, height, width)
         return self._onnx[height, width]
@@ -95,11 +93,8 @@ class _EfficientNetFeatures(nn.Module):
 
 
 def file_id(path: Path) -> str:
-    digest = hashlib.sha1()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return f"{path.name}:{digest.hexdigest()[:12]}"
+    """A weights file's name and content digest: which weights, whatever their path."""
+    return f"{path.name}:{file_digest(path, 12)}"
 
 
 def _load_state_dict(module: nn.Module, path: Path, strict: bool = True) -> None:
@@ -191,7 +186,7 @@ def get_backbone(
     name: str = DEFAULT_BACKBONE, weights: str | None = None, device: str = "cpu", engine: Engine = "auto"
 ) -> Backbone:
     if name not in REGISTRY:
-        raise ValueError(f"unknown backbone {name!r}; known: {', '.join(list_backbones())}")
+        raise ConfigError(f"unknown backbone {name!r}; known: {', '.join(list_backbones())}")
     backbone = REGISTRY[name](weights)
     backbone.module.eval().requires_grad_(False)
     backbone.module.to(memory_format=torch.channels_last)

@@ -13,14 +13,14 @@ import os
 import platform
 import shutil
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from soccer_highlights import __version__
-from soccer_highlights.atomic import atomic_path, atomic_write_json
+from soccer_highlights.fileio import atomic_path, atomic_write_json
 
 CACHE_DIR = "features"
 COPY_CHUNK = 1 << 20
@@ -87,7 +87,3 @@ def _versions() -> dict[str, str]:
         "av": av.__version__,
         "python": platform.python_version(),
     }
-
-
-def settings_dict(settings: object) -> dict[str, Any]:
-    return asdict(settings)  # type: ignore[call-overload]

@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
+from soccer_highlights.config import AudioFeatureSettings, VideoFeatureSettings
+from soccer_highlights.core import ProgressFn
+from soccer_highlights.errors import MediaError
 from soccer_highlights.features.backbones import Backbone, get_backbone
 from soccer_highlights.features.cache import CacheEntry, entry_for
 from soccer_highlights.features.logmel import stream_logmel
-from soccer_highlights.features.settings import AudioFeatureSettings, VideoFeatureSettings
 from soccer_highlights.media.decode import iter_audio, iter_frames
-from soccer_highlights.media.errors import MediaError
 from soccer_highlights.media.probe import probe
 
-ProgressFn = Callable[[float], None]
 QUEUE_BATCHES = 4
 
 

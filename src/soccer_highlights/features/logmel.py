@@ -13,6 +13,7 @@ from functools import cache
 
 import numpy as np
 
+from soccer_highlights.features.spectrum import decibels, power_spectrum, stream_frames
 from soccer_highlights.media.decode import AudioChunk
 
 DB_FLOOR = -100.0
@@ -43,18 +44,8 @@ def stream_logmel(
     chunks: Iterable[AudioChunk], sample_rate: int, hop_s: float, n_fft: int, n_mels: int
 ) -> Iterator[np.ndarray]:
     """Yield ``(frames, n_mels)`` float32 dB blocks; frame ``i`` is centred at ``i * hop_s``."""
-    hop = round(hop_s * sample_rate)
     window = np.hanning(n_fft).astype(np.float32)
     filters = mel_filterbank(sample_rate, n_fft, n_mels)
-    buffer = np.zeros(n_fft // 2, dtype=np.float32)  # centre padding: frame 0 is centred at t = 0
-    for chunk in chunks:
-        buffer = np.concatenate([buffer, chunk.samples])
-        n = (len(buffer) - n_fft) // hop + 1 if len(buffer) >= n_fft else 0
-        if n <= 0:
-            continue
-        idx = np.arange(n)[:, None] * hop + np.arange(n_fft)[None, :]
-        frames = buffer[idx] * window
-        power = np.abs(np.fft.rfft(frames, n=n_fft, axis=1)) ** 2
-        mel = power @ filters.T
-        yield np.maximum(10.0 * np.log10(mel + 1e-10), DB_FLOOR).astype(np.float32)
-        buffer = buffer[n * hop :]
+    for frames in stream_frames(chunks, n_fft, round(hop_s * sample_rate), centre=True):
+        mel = power_spectrum(frames, window, n_fft) @ filters.T
+        yield np.maximum(decibels(mel), DB_FLOOR).astype(np.float32)

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from soccer_highlights.atomic import atomic_path
 from soccer_highlights.config import ReelConfig
+from soccer_highlights.fileio import atomic_path
 from soccer_highlights.media.ffmpeg import run_ffmpeg
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from soccer_highlights.media.errors import MediaError
+from soccer_highlights.errors import MediaError
 from soccer_highlights.media.probe import open_container, origin_s
 
 GAP_TOLERANCE_S = 0.1

@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Sequence
 from functools import cache
 
-from soccer_highlights.media.errors import MediaError
+from soccer_highlights.errors import MediaError
 
 
 @cache

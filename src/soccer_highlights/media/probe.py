@@ -7,7 +7,7 @@ from pathlib import Path
 
 import av
 
-from soccer_highlights.media.errors import MediaError
+from soccer_highlights.errors import MediaError
 
 
 @dataclass(frozen=True)

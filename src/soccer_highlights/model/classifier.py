@@ -19,6 +19,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from soccer_highlights.errors import ConfigError
+
 
 class AudioSubsampling(nn.Module):
     """Strided convolutions over ``(mel, time)``: 64 mel bands x T frames -> T/8 steps of 256."""
@@ -76,7 +78,7 @@ class HighlightsClassifier(nn.Module):
     ):
         super().__init__()
         if not (use_audio or use_video):
-            raise ValueError("at least one of the audio and video branches must be on")
+            raise ConfigError("at least one of the audio and video branches must be on")
         self.use_audio, self.use_video = use_audio, use_video
         self.register_buffer("audio_mean", torch.tensor(float(audio_mean)))
         self.register_buffer("audio_std", torch.tensor(float(audio_std)))

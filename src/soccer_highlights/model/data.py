@@ -10,8 +10,9 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from soccer_highlights.config import WindowSpec
 from soccer_highlights.features.extract import HalfFeatures, cut_window
-from soccer_highlights.model.windows import TrainingWindow, WindowSpec
+from soccer_highlights.model.windows import TrainingWindow
 from soccer_highlights.soccernet.splits import split_of
 
 

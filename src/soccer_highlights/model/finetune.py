@@ -13,13 +13,13 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from soccer_highlights.config import VideoFeatureSettings, WindowSpec
 from soccer_highlights.features.backbones import Backbone, get_backbone
 from soccer_highlights.features.extract import HalfFeatures, cut_audio
-from soccer_highlights.features.settings import VideoFeatureSettings
 from soccer_highlights.media.decode import iter_frames
 from soccer_highlights.model.data import WindowDataset
 from soccer_highlights.model.module import HighlightModule
-from soccer_highlights.model.windows import TrainingWindow, WindowSpec
+from soccer_highlights.model.windows import TrainingWindow
 
 
 class FrameWindowDataset(WindowDataset):

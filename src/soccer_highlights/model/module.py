@@ -13,8 +13,6 @@ from torchmetrics.classification import BinaryAccuracy, BinaryAveragePrecision
 
 from soccer_highlights.model.classifier import HighlightsClassifier
 
-SELECTION_LOSS_WEIGHT = 0.01
-
 
 class HighlightModule(L.LightningModule):
     def __init__(
@@ -29,6 +27,7 @@ class HighlightModule(L.LightningModule):
         use_video: bool = True,
         audio_mean: float = -50.0,
         audio_std: float = 20.0,
+        selection_loss_weight: float = 0.01,
     ):
         super().__init__()
         # Everything detection needs to reproduce the features and windows travels in the checkpoint.
@@ -64,10 +63,9 @@ class HighlightModule(L.LightningModule):
         ap = self.val_ap.compute()
         self.log("val_ap", ap, prog_bar=True)
         self.log("val_acc", self.val_acc.compute(), prog_bar=True)
-        # What checkpointing and early stopping follow: validation AP, with the loss breaking ties.
-        # On easy data AP reaches 1.0 within an epoch or two, and the first such epoch is the least
-        # trained one; the loss keeps telling a better-calibrated model from it.
-        self.log("val_selection", ap - SELECTION_LOSS_WEIGHT * self.val_mean_loss.compute())
+        # What checkpointing and early stopping follow: validation AP, with the loss breaking ties
+        # (see TrainConfig.selection_loss_weight).
+        self.log("val_selection", ap - self.hparams.selection_loss_weight * self.val_mean_loss.compute())
         for metric in (self.val_ap, self.val_acc, self.val_mean_loss):
             metric.reset()
 

@@ -14,14 +14,15 @@ import numpy as np
 from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger
 
-from soccer_highlights.atomic import atomic_path, refuse_overwrite
-from soccer_highlights.config import TrainConfig
+from soccer_highlights.config import AudioFeatureSettings, TrainConfig, VideoFeatureSettings
+from soccer_highlights.errors import InputError
 from soccer_highlights.features.extract import FeatureExtractor, HalfFeatures
-from soccer_highlights.features.settings import AudioFeatureSettings, VideoFeatureSettings
+from soccer_highlights.fileio import atomic_path, refuse_overwrite
 from soccer_highlights.model.data import WindowDataModule, WindowDataset, audio_statistics, validation_games
 from soccer_highlights.model.finetune import FinetuneModule, FrameWindowDataset
 from soccer_highlights.model.module import HighlightModule
-from soccer_highlights.model.windows import WINDOW_MODES, TrainingWindow, windows_for_half
+from soccer_highlights.model.reporting import EpochCallback, EpochReporter, quiet_lightning
+from soccer_highlights.model.windows import TrainingWindow, windows_for_half
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 from soccer_highlights.soccernet.labels import load_labels
 from soccer_highlights.soccernet.layout import find_games
@@ -63,7 +64,7 @@ def collect_features(
             features[(str(video), half)] = feats
             games[key].append((half, video, feats.duration_s, labels.of_half(half)))
     if not games:
-        raise FileNotFoundError(f"{root}: no game with both Labels-v2.json and half videos")
+        raise InputError(f"{root}: no game with both Labels-v2.json and half videos")
     return games, features
 
 
@@ -75,20 +76,22 @@ def train(
     audio_settings: AudioFeatureSettings | None = None,
     highlight_classes: frozenset[str] = DEFAULT_HIGHLIGHT_CLASSES,
     force: bool = False,
-    progress_bar: bool = True,
     device: str = "cpu",
     on_half: Callable[[str, int], None] | None = None,
+    on_epoch: EpochCallback | None = None,
 ) -> TrainResult:
-    """Train and write the checkpoint with the best validation AP to ``out`` (atomically)."""
+    """Train and write the checkpoint with the best validation AP to ``out`` (atomically).
+
+    ``on_half(game, half)`` is called as each half's features are made or found; ``on_epoch``
+    with each epoch's losses and validation AP."""
+    out = Path(out)
     refuse_overwrite(out, force)
-    if config.mode not in WINDOW_MODES:
-        raise ValueError(f"unknown window mode {config.mode!r}; choose one of {', '.join(WINDOW_MODES)}")
-    spec = WINDOW_MODES[config.mode]
+    spec = config.window
     L.seed_everything(config.seed, workers=True, verbose=False)
     extractor = FeatureExtractor(video_settings, audio_settings, device=device)
     games, features = collect_features(Path(root), extractor, on_half, with_video=not config.finetune_backbone)
     if len(games) < 2:
-        raise ValueError(f"{root}: training needs at least two labelled games (one to validate on)")
+        raise InputError(f"{root}: training needs at least two labelled games (one to validate on)")
     val_keys = validation_games(list(games), config.val_fraction)
     rng = np.random.default_rng(config.seed)
     windows: dict[bool, list[TrainingWindow]] = {True: [], False: []}
@@ -101,7 +104,7 @@ def train(
     train_w, val_w = windows[False], windows[True]
     for name, ws in (("training", train_w), ("validation", val_w)):
         if not any(w.label == 1 for w in ws):
-            raise ValueError(f"no highlight event in the {name} games: nothing to learn from or to validate on")
+            raise InputError(f"no highlight event in the {name} games: nothing to learn from or to validate on")
     train_halves = [features[(str(w.video), w.half)] for w in {(w.video, w.half): w for w in train_w}.values()]
     audio_mean, audio_std = audio_statistics(train_halves)
     first = next(iter(features.values()))
@@ -120,6 +123,7 @@ def train(
         "use_video": config.use_video,
         "audio_mean": audio_mean,
         "audio_std": audio_std,
+        "selection_loss_weight": config.selection_loss_weight,
     }
     if config.finetune_backbone:
         vs = extractor.video_settings
@@ -132,15 +136,21 @@ def train(
         val_set = WindowDataset(val_w, features, spec)
     data = WindowDataModule(train_set, val_set, batch_size=config.batch_size)
     log_dir = out.parent / f"{out.stem}_logs"
-    with tempfile.TemporaryDirectory(prefix="soccer-highlights-ckpt-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="soccer-highlights-ckpt-") as tmp, quiet_lightning():
         best = ModelCheckpoint(dirpath=tmp, monitor="val_selection", mode="max", save_top_k=1, filename="best")
+        callbacks: list[L.Callback] = [
+            best,
+            EarlyStopping(monitor="val_selection", mode="max", patience=config.patience),
+        ]
+        if on_epoch is not None:
+            callbacks.append(EpochReporter(on_epoch))
         trainer = L.Trainer(
             max_epochs=config.max_epochs,
             accelerator=config.accelerator,
             devices=1,
-            callbacks=[best, EarlyStopping(monitor="val_selection", mode="max", patience=config.patience)],
+            callbacks=callbacks,
             logger=CSVLogger(str(log_dir), name="", version=""),
-            enable_progress_bar=progress_bar,
+            enable_progress_bar=False,
             enable_model_summary=False,
             log_every_n_steps=5,
             deterministic=True,

@@ -1,10 +1,9 @@
 """Training windows from labels: which stretches of which half are highlights, which are not.
 
-Two modes. ``seed``: the seed project's windows, 10 s before to 5 s after each highlight event.
-``short``: 3 s either side of the event, the seed's own proposed fix (its 15 s windows taught the
-model build-up play and celebrations rather than the shot). Negatives come from other events and
-from event-free stretches, at a configurable ratio; no window crosses a half's bounds, and no
-negative overlaps a highlight's window.
+The window around each event follows a :class:`~soccer_highlights.config.WindowSpec` (the modes
+are in ``config.WINDOW_MODES``: the seed's 15 s windows, or the short ones it proposed).
+Negatives come from other events and from event-free stretches, at a configurable ratio; no
+window crosses a half's bounds, and no negative overlaps a highlight's window.
 """
 
 from __future__ import annotations
@@ -15,26 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from soccer_highlights.config import WindowSpec
 from soccer_highlights.soccernet.labels import Event
-
-
-@dataclass(frozen=True)
-class WindowSpec:
-    before_s: float
-    after_s: float
-    near_miss_s: float = 0.0
-    """Windows shifted this far before and after each highlight are negatives: they hold the same
-    roar and close-up but not the moment itself, which teaches the model *when*, not just *whether*."""
-
-    @property
-    def length_s(self) -> float:
-        return self.before_s + self.after_s
-
-
-WINDOW_MODES: dict[str, WindowSpec] = {
-    "seed": WindowSpec(10.0, 5.0),
-    "short": WindowSpec(3.0, 3.0, near_miss_s=4.0),
-}
 
 
 @dataclass(frozen=True)

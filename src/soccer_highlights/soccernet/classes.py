@@ -5,6 +5,8 @@ The order matters: SoccerNet's evaluation and every published model index classe
 
 from __future__ import annotations
 
+from soccer_highlights.errors import ConfigError
+
 CLASSES_V2: tuple[str, ...] = (
     "Penalty",
     "Kick-off",
@@ -27,8 +29,11 @@ CLASSES_V2: tuple[str, ...] = (
 
 CLASS_INDEX: dict[str, int] = {name: i for i, name in enumerate(CLASSES_V2)}
 
-DEFAULT_HIGHLIGHT_CLASSES: frozenset[str] = frozenset({"Goal", "Penalty", "Shots on target", "Shots off target"})
-"""What the seed called a highlight; configurable everywhere a highlight set is taken."""
+HIGHLIGHT_CLASSES: tuple[str, ...] = ("Goal", "Penalty", "Shots on target", "Shots off target")
+"""What the seed called a highlight, most important first (default class weights and plot colours
+follow this order); configurable everywhere a highlight set is taken."""
+
+DEFAULT_HIGHLIGHT_CLASSES: frozenset[str] = frozenset(HIGHLIGHT_CLASSES)
 
 
 def parse_class_list(text: str) -> frozenset[str]:
@@ -36,7 +41,13 @@ def parse_class_list(text: str) -> frozenset[str]:
     names = frozenset(part.strip() for part in text.split(",") if part.strip())
     unknown = sorted(names - set(CLASSES_V2))
     if unknown:
-        raise ValueError(f"unknown SoccerNet-v2 class(es) {unknown}; known: {', '.join(CLASSES_V2)}")
+        raise ConfigError(f"unknown SoccerNet-v2 class(es) {unknown}; known: {', '.join(CLASSES_V2)}")
     if not names:
-        raise ValueError("the class list is empty")
+        raise ConfigError("the class list is empty")
     return names
+
+
+def format_game_time(half: int, time_s: float) -> str:
+    """SoccerNet's ``gameTime`` ("H - MM:SS", minutes past 45 in stoppage time) of a time in a half."""
+    seconds = int(time_s)
+    return f"{half} - {seconds // 60:02d}:{seconds % 60:02d}"

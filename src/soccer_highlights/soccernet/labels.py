@@ -12,16 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from soccer_highlights.atomic import read_json
-from soccer_highlights.soccernet.classes import CLASSES_V2, DEFAULT_HIGHLIGHT_CLASSES
+from soccer_highlights.errors import LabelsError
+from soccer_highlights.fileio import read_json
+from soccer_highlights.soccernet.classes import CLASSES_V2, DEFAULT_HIGHLIGHT_CLASSES, format_game_time
 
 log = logging.getLogger(__name__)
 
 _warned_labels: set[str] = set()
-
-
-class LabelsError(ValueError):
-    """A labels file that cannot be read; the message names the file and the problem."""
 
 
 @dataclass(frozen=True)
@@ -57,11 +54,6 @@ class GameLabels:
     def highlights(self, classes: Iterable[str] = DEFAULT_HIGHLIGHT_CLASSES) -> list[Event]:
         wanted = set(classes)
         return [e for e in self.events if e.label in wanted]
-
-    def last_time_s(self, half: int) -> float:
-        """Latest event time in a half: a lower bound on its length when no video is at hand."""
-        times = [e.time_s for e in self.of_half(half)]
-        return max(times, default=0.0)
 
 
 def _parse_half(game_time: object, where: str) -> int:
@@ -124,7 +116,7 @@ def events_to_json(events: Iterable[Event]) -> dict:
     return {
         "annotations": [
             {
-                "gameTime": f"{e.half} - {int(e.time_s // 60):02d}:{int(e.time_s % 60):02d}",
+                "gameTime": format_game_time(e.half, e.time_s),
                 "label": e.label,
                 "position": str(e.position_ms),
                 "team": e.team,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from soccer_highlights.errors import InputError
+
 LABELS_FILE = "Labels-v2.json"
 VIDEO_SUFFIXES = (".mkv", ".mp4")
 RESOLUTIONS = ("224p", "720p")
@@ -59,7 +61,7 @@ def find_games(root: str | Path) -> list[Game]:
     """Every game below ``root`` (or ``root`` itself when it is a game), sorted by path."""
     root = Path(root)
     if not root.exists():
-        raise FileNotFoundError(f"{root}: no such folder")
+        raise InputError(f"{root}: no such folder")
     if is_game_dir(root):
         return [game_from_dir(root)]
     found = {p.parent for p in root.rglob(LABELS_FILE)}

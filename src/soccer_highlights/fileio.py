@@ -1,11 +1,13 @@
-"""Outputs appear whole or not at all: write to a temporary sibling, then rename.
+"""Files in and out: outputs appear whole or not at all, inputs fail with an error that names them.
 
-A crash or Ctrl-C mid-write leaves the previous file (or nothing) in place, never half a reel,
-so a re-run can trust that any output it finds is complete.
+Every output is written to a temporary sibling and renamed into place: a crash or Ctrl-C mid-write
+leaves the previous file (or nothing) in place, never half a reel, so a re-run can trust that any
+output it finds is complete.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -13,9 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-
-class OutputExistsError(FileExistsError):
-    """An output would replace a user's file and ``--force`` was not given."""
+from soccer_highlights.errors import OutputExistsError
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:
@@ -56,3 +56,12 @@ def read_json(path: str | Path, error: type[Exception], what: str) -> Any:
         raise error(f"{path}: no such {what} file") from None
     except json.JSONDecodeError as exc:
         raise error(f"{path}: not valid JSON ({exc})") from None
+
+
+def file_digest(path: str | Path, length: int = 16) -> str:
+    """SHA-1 of a file's content (streamed), so an output can name exactly which input made it."""
+    digest = hashlib.sha1()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:length]

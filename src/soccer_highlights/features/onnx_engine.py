@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from soccer_highlights.atomic import atomic_path
+from soccer_highlights.fileio import atomic_path
 
 if TYPE_CHECKING:
     from soccer_highlights.features.backbones import Backbone

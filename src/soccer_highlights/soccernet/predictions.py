@@ -7,14 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from soccer_highlights.atomic import atomic_write_json, read_json
-from soccer_highlights.detectors.base import ScoreCurve
+from soccer_highlights.errors import PredictionsError
+from soccer_highlights.fileio import atomic_write_json, read_json
+from soccer_highlights.soccernet.classes import format_game_time
 
 RESULTS_FILE = "results_spotting.json"
-
-
-class PredictionsError(ValueError):
-    """A predictions file that cannot be used; the message names the file and the problem."""
 
 
 @dataclass(frozen=True)
@@ -29,9 +26,8 @@ class Prediction:
         return round(self.time_s * 1000)
 
     def to_json(self) -> dict:
-        seconds = int(self.time_s)
         return {
-            "gameTime": f"{self.half} - {seconds // 60:02d}:{seconds % 60:02d}",
+            "gameTime": format_game_time(self.half, self.time_s),
             "label": self.label,
             "position": str(self.position_ms),
             "half": str(self.half),
@@ -67,22 +63,3 @@ def load_predictions(path: str | Path) -> list[Prediction]:
 def write_predictions(path: str | Path, game_key: str, predictions: Iterable[Prediction]) -> None:
     ordered = sorted(predictions, key=lambda p: (p.half, p.time_s, p.label))
     atomic_write_json(path, {"UrlLocal": game_key, "predictions": [p.to_json() for p in ordered]})
-
-
-def predictions_from_curves(
-    curves: Iterable[ScoreCurve], classes: Iterable[str], min_score: float = 0.05, nms_window_s: float = 12.0
-) -> list[Prediction]:
-    """Our class-agnostic score curves as SoccerNet predictions.
-
-    Each peak (after non-maximum suppression) becomes one prediction per highlight class with the
-    peak's score as confidence, so SoccerNet's per-class metric scores our detector on every
-    highlight class it is meant to find.
-    """
-    from soccer_highlights.segments import find_peaks, suppress_non_maxima
-
-    labels = sorted(classes)
-    out = []
-    for curve in curves:
-        for peak in suppress_non_maxima(find_peaks(curve, min_score), nms_window_s):
-            out += [Prediction(curve.half, peak.time_s, label, peak.score) for label in labels]
-    return out

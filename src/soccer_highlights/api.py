@@ -1,0 +1,257 @@
+"""The front door: from a match to its highlights in one call, and each output when asked for.
+
+    >>> import soccer_highlights as sh
+    >>> result = sh.highlights("match.mkv")            # score, plan: nothing is written
+    >>> result.segments[0]                             # Segment(half=1, start_s=..., ...)
+    >>> result.write("reel_out")                       # reel.mp4, segments.json, timeline.png
+
+``highlights`` takes a video or a SoccerNet game folder and a detector (a name such as
+``"audio"``, or any object with the :class:`~soccer_highlights.detectors.base.Detector` interface);
+segment settings default to the detector's own and can be overridden by name (``threshold=0.6``,
+``budget_s=240``). Scoring and planning are pure; :class:`Highlights` writes the reel, the
+segments document and the timeline, each on its own or all together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from soccer_highlights.config import (
+    LENGTH_MARGIN_S,
+    ExportConfig,
+    ReelConfig,
+    SegmentConfig,
+    Settings,
+    segment_overrides,
+)
+from soccer_highlights.core import Half, ScoreCurve, Segment, half_length_from_events, total_duration_s
+from soccer_highlights.detectors import Detector, get_detector
+from soccer_highlights.errors import InputError, MediaError
+from soccer_highlights.evaluation.coverage import Coverage, event_coverage
+from soccer_highlights.fileio import atomic_write_json, refuse_overwrite
+from soccer_highlights.media.probe import probe
+from soccer_highlights.output.document import SEGMENTS_FILE, segments_document
+from soccer_highlights.output.reel import ReelResult, write_reel
+from soccer_highlights.output.results_spotting import predictions_from_curves
+from soccer_highlights.segments import plan_segments
+from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
+from soccer_highlights.soccernet.labels import GameLabels, load_labels
+from soccer_highlights.soccernet.layout import LABELS_FILE, game_from_dir
+from soccer_highlights.soccernet.predictions import Prediction
+
+REEL_FILE, TIMELINE_FILE = "reel.mp4", "timeline.png"
+
+ProgressCallback = Callable[[str, float, float], None]
+"""``(stage, done, total)``: ``scoring`` in seconds of match, ``cutting`` in clips."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the user pointed at: one video (taken as half 1, or as half 2 when named ``2_*``) or a
+    game folder's halves, with the game's labels where there are some."""
+
+    source: Path
+    halves: dict[int, Half]
+    labels: GameLabels | None
+
+    @property
+    def duration_s(self) -> float:
+        return sum(h.duration_s for h in self.halves.values())
+
+    def require_videos(self) -> None:
+        missing = [h.half for h in self.halves.values() if h.video is None]
+        if missing:
+            raise MediaError(f"{self.source}: no video for half {missing}; plan without video (plan_only) instead")
+
+
+def open_match(source: str | Path, labels: str | Path | None = None, predictions: Sequence[Prediction] = ()) -> Match:
+    """A video file, or a SoccerNet game folder whose halves are joined in order into one reel.
+
+    A game folder without videos (a label tree) still opens when labels or predictions say which
+    halves exist; each half's length then comes from its last event, for planning without video.
+    """
+    source = Path(source)
+    labels_path = Path(labels) if labels is not None else None
+    if source.is_dir():
+        game = game_from_dir(source)
+        videos: dict[int, Path] = dict(game.videos)
+        labels_path = labels_path or game.labels_path
+    elif source.is_file():
+        videos = {1: source}
+        if source.name[:2] in ("1_", "2_"):
+            videos = {int(source.name[0]): source}
+            sibling = source.parent / LABELS_FILE
+            labels_path = labels_path or (sibling if sibling.is_file() else None)
+    else:
+        raise InputError(f"{source}: no such file or folder")
+    game_labels = load_labels(labels_path) if labels_path else None
+    halves: dict[int, Half] = {}
+    for number, path in sorted(videos.items()):
+        info = probe(path)
+        halves[number] = Half(number, info.duration_s, path, info.has_audio)
+    if not halves:
+        events = list(game_labels.events) if game_labels else []
+        times: dict[int, list[float]] = {}
+        for half, time_s in [(e.half, e.time_s) for e in events] + [(p.half, p.time_s) for p in predictions]:
+            times.setdefault(half, []).append(time_s)
+        for number in sorted(times):
+            halves[number] = Half(number, half_length_from_events(times[number], LENGTH_MARGIN_S))
+    if not halves:
+        raise InputError(f"{source}: no half videos found (expected 1_224p.mkv, 2_224p.mkv or similar)")
+    return Match(source, halves, game_labels)
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """The files one :meth:`Highlights.write` made (``reel`` is None when nothing was cut)."""
+
+    out_dir: Path
+    segments: Path
+    timeline: Path
+    reel: ReelResult | None
+
+
+@dataclass(frozen=True)
+class Highlights:
+    """A match's score curves and the segments planned from them, with the settings that made them."""
+
+    match: Match
+    curves: list[ScoreCurve]
+    segments: list[Segment]
+    detector: dict[str, Any]
+    """The detector's description (its ``describe()``): name, settings, checkpoint or predictions file."""
+    settings: Settings
+
+    @property
+    def duration_s(self) -> float:
+        """The reel's length: the sum of its segments."""
+        return total_duration_s(self.segments)
+
+    @property
+    def share_of_match(self) -> float:
+        return self.duration_s / self.match.duration_s if self.match.duration_s else 0.0
+
+    def coverage(self, classes: frozenset[str] = DEFAULT_HIGHLIGHT_CLASSES) -> Coverage | None:
+        """Which labelled highlight events of the halves at hand lie inside the reel (None without labels)."""
+        if self.match.labels is None:
+            return None
+        events = [e for e in self.match.labels.events if e.half in self.match.halves]
+        return event_coverage(self.segments, events, classes)
+
+    def predictions(
+        self, classes: frozenset[str] = DEFAULT_HIGHLIGHT_CLASSES, config: ExportConfig | None = None
+    ) -> list[Prediction]:
+        """The curves' peaks as SoccerNet predictions (for ``results_spotting.json`` and ``evaluate``)."""
+        return predictions_from_curves(self.curves, classes, config)
+
+    def to_json(self, reel_file: str | None = None, reel_duration_s: float | None = None) -> dict[str, Any]:
+        """The ``segments.json`` document."""
+        return segments_document(
+            self.match.source,
+            list(self.match.halves.values()),
+            self.segments,
+            self.detector,
+            self.settings.to_dict(),
+            reel_file,
+            reel_duration_s,
+        )
+
+    def write_segments(self, path: str | Path, force: bool = False) -> Path:
+        path = Path(path)
+        refuse_overwrite(path, force)
+        atomic_write_json(path, self.to_json())
+        return path
+
+    def plot_timeline(self, path: str | Path, force: bool = False) -> Path:
+        from soccer_highlights.output.timeline import plot_timeline
+
+        path = Path(path)
+        refuse_overwrite(path, force)
+        events = list(self.match.labels.events) if self.match.labels else []
+        plot_timeline(
+            self.curves, self.segments, events, path, self.settings.segments.threshold, self.match.source.name
+        )
+        return path
+
+    def write_reel(self, path: str | Path, force: bool = False, progress: ProgressCallback | None = None) -> ReelResult:
+        """Cut every segment and join the cuts into one MP4 (raises NothingToCutError without segments)."""
+        path = Path(path)
+        self.match.require_videos()
+        refuse_overwrite(path, force)
+
+        def on_clip(n: int) -> None:
+            if progress:
+                progress("cutting", n, len(self.segments))
+
+        return write_reel(self.segments, self.match.halves, path, self.settings.reel, on_clip)
+
+    def write(
+        self,
+        out_dir: str | Path,
+        force: bool = False,
+        plan_only: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> Outputs:
+        """``reel.mp4`` (unless ``plan_only`` or nothing was planned), ``timeline.png`` and
+        ``segments.json`` in ``out_dir``, as one set: nothing is replaced without ``force``, and
+        with it a stale reel is removed when this plan cuts nothing."""
+        out_dir = Path(out_dir)
+        cut = bool(self.segments) and not plan_only
+        if cut:
+            self.match.require_videos()  # fail before any work, not after it
+        names = (SEGMENTS_FILE, TIMELINE_FILE) + (() if plan_only else (REEL_FILE,))
+        for name in names:
+            refuse_overwrite(out_dir / name, force)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        reel = self.write_reel(out_dir / REEL_FILE, force=True, progress=progress) if cut else None
+        if not cut and not plan_only:
+            (out_dir / REEL_FILE).unlink(missing_ok=True)
+        # Written last, so an interrupted run leaves nothing that a re-run would refuse to replace.
+        self.plot_timeline(out_dir / TIMELINE_FILE, force=True)
+        atomic_write_json(
+            out_dir / SEGMENTS_FILE, self.to_json(REEL_FILE if reel else None, reel.duration_s if reel else None)
+        )
+        return Outputs(out_dir, out_dir / SEGMENTS_FILE, out_dir / TIMELINE_FILE, reel)
+
+
+def highlights(
+    source: str | Path | Match,
+    detector: str | Detector = "audio",
+    *,
+    labels: str | Path | None = None,
+    segments: SegmentConfig | None = None,
+    reel: ReelConfig | None = None,
+    progress: ProgressCallback | None = None,
+    **overrides: Any,
+) -> Highlights:
+    """Score every half of ``source`` with ``detector`` and plan the reel's segments; writes nothing.
+
+    ``segments`` replaces the detector's default segment settings; keyword ``overrides`` change
+    single ones by name (``threshold``, ``pad_before_s``, ``pad_after_s``, ``nms_window_s``,
+    ``merge_gap_s``, ``budget_s``), checked like every setting.
+    """
+    if isinstance(detector, str):
+        detector = get_detector(detector)
+    segment_config = segment_overrides(segments or detector.segment_defaults, **overrides)  # checked before any work
+    if isinstance(source, Match):
+        match = source
+        if labels is not None:
+            match = replace(match, labels=load_labels(labels))
+    else:
+        predictions = getattr(detector, "predictions", ())
+        match = open_match(source, labels, predictions)
+    settings = Settings(segments=segment_config, reel=reel or ReelConfig())
+    curves = []
+    done_before = 0.0
+    for half in match.halves.values():
+
+        def on_seconds(t: float, base: float = done_before) -> None:
+            if progress:
+                progress("scoring", base + t, match.duration_s)
+
+        curves.append(detector.score_half(half, on_seconds))
+        done_before += half.duration_s
+    return Highlights(match, curves, plan_segments(curves, segment_config), detector.describe(), settings)

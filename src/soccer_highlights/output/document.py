@@ -1,0 +1,83 @@
+"""``segments.json``: a reel's plan, with everything needed to trace it back.
+
+It lists every segment, each half's video and length, the reel's length and share of the match,
+every setting used, and the detector's identity (for a learned model its checkpoint and content
+hash, for imported predictions the file and its hash and the class weights), so a reel can be
+reproduced or questioned long after it was cut. ``reel-metrics`` and ``reel --segments`` read it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from soccer_highlights import __version__
+from soccer_highlights.core import Half, Segment, total_duration_s
+from soccer_highlights.errors import InputError
+from soccer_highlights.fileio import read_json
+
+SEGMENTS_FILE = "segments.json"
+FORMAT = 2
+"""2: ``detector`` is the detector's description (an object), not only its name."""
+
+
+def segments_document(
+    source: Path,
+    halves: Sequence[Half],
+    segments: Sequence[Segment],
+    detector: dict[str, Any],
+    settings: dict[str, Any],
+    reel_file: str | None,
+    reel_duration_s: float | None = None,
+) -> dict[str, Any]:
+    match_s = sum(h.duration_s for h in halves)
+    reel_s = total_duration_s(segments)
+    return {
+        "tool": f"soccer-highlights {__version__}",
+        "format": FORMAT,
+        "source": str(source),
+        "detector": detector,
+        "halves": [
+            {"half": h.half, "video": str(h.video) if h.video else None, "duration_s": round(h.duration_s, 3)}
+            for h in halves
+        ],
+        "segments": [s.to_json() for s in segments],
+        "reel": {
+            "path": reel_file,
+            "duration_s": round(reel_duration_s if reel_duration_s is not None else reel_s, 3),
+            "share_of_match": round(reel_s / match_s, 4) if match_s else 0.0,
+        },
+        "settings": settings,
+    }
+
+
+@dataclass(frozen=True)
+class SegmentsDocument:
+    """What a ``segments.json`` says, read back."""
+
+    path: Path
+    segments: list[Segment]
+    halves: list[Half]
+    detector: dict[str, Any]
+
+    @property
+    def match_duration_s(self) -> float:
+        return sum(h.duration_s for h in self.halves)
+
+
+def read_segments_document(path: str | Path) -> SegmentsDocument:
+    path = Path(path)
+    data = read_json(path, InputError, "segments")
+    try:
+        segments = [Segment.from_json(s) for s in data["segments"]]
+        halves = [
+            Half(int(h["half"]), float(h["duration_s"]), Path(h["video"]) if h.get("video") else None)
+            for h in data.get("halves", [])
+        ]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{path}: not a soccer-highlights segments file ({exc!r})") from None
+    detector = data.get("detector")
+    detector = detector if isinstance(detector, dict) else {"name": str(detector)}  # format 1 named it only
+    return SegmentsDocument(path, segments, halves, detector)

@@ -1,0 +1,48 @@
+"""``timeline.png``: each half's score curves, the segments in the reel and the labelled events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from soccer_highlights.core import ScoreCurve, Segment
+from soccer_highlights.output.figures import CLASS_COLOURS, new_figure, save_png
+from soccer_highlights.soccernet.labels import Event
+
+
+def plot_timeline(
+    curves: Sequence[ScoreCurve],
+    segments: Sequence[Segment],
+    events: Sequence[Event],
+    dest: Path,
+    threshold: float | None = None,
+    title: str = "",
+) -> None:
+    """One row per half: score curves, chosen segments shaded, labelled events as ticks by class."""
+    halves = sorted({c.half for c in curves})
+    fig, axes = new_figure(nrows=len(halves), ncols=1, figsize=(14, 2.8 * len(halves)), squeeze=False, sharey=True)
+    for ax, half in zip(axes[:, 0], halves, strict=True):
+        for curve in (c for c in curves if c.half == half):
+            ax.plot(curve.times_s() / 60.0, curve.scores, lw=0.8, label=curve.detector)
+            ax.set_xlim(0, curve.duration_s / 60.0)
+        for seg in (s for s in segments if s.half == half):
+            ax.axvspan(seg.start_s / 60.0, seg.end_s / 60.0, color="#2ca02c", alpha=0.25, lw=0)
+        if threshold is not None:
+            ax.axhline(threshold, color="grey", ls="--", lw=0.7)
+        shown: set[str] = set()
+        for event in (e for e in events if e.half == half):
+            colour = CLASS_COLOURS.get(event.label)
+            if colour is None:
+                ax.plot([event.time_s / 60.0], [-0.06], "|", color="#bbbbbb", ms=6)
+                continue
+            label = event.label if event.label not in shown else None
+            shown.add(event.label)
+            ax.axvline(event.time_s / 60.0, color=colour, lw=1.2, ymax=0.92, label=label)
+        ax.set_ylim(-0.1, 1.05)
+        ax.set_ylabel(f"half {half}\nscore")
+        ax.legend(loc="upper right", fontsize=7, ncol=6, frameon=False)
+    axes[-1, 0].set_xlabel("minutes from the start of the half's video (green: in the reel)")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    save_png(fig, dest)
