@@ -50,3 +50,24 @@ def synthetic_games(tmp_path_factory: pytest.TempPathFactory) -> list[SynthGame]
     root = tmp_path_factory.mktemp("synthetic")
     cfg = SynthConfig(minutes=4.0)
     return [synth_game(root / f"game{i}", cfg, seed=100 + i) for i in range(2)]
+
+
+JOINED_CLIPS = ("clip0", "clip12", "clip26", "clip29", "clip30")
+"""The Arsenal clips of one half in match order; the goal is about 1 s into clip30."""
+
+
+@pytest.fixture(scope="session")
+def joined_real_clips(real_clips: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tuple]]:
+    """The five real clips joined into one real stream (stream copy), and each clip's span in it."""
+    from soccer_highlights.media.cut import concat_copy
+    from soccer_highlights.media.probe import probe
+
+    sources = [real_clips / f"arsenal-anderlecht-2014-h1-{name}.mkv" for name in JOINED_CLIPS]
+    joined = tmp_path_factory.mktemp("real") / "joined.mkv"
+    concat_copy(sources, joined)
+    spans, start = {}, 0.0
+    for name, source in zip(JOINED_CLIPS, sources, strict=True):
+        length = probe(source).duration_s
+        spans[name] = (start, start + length)
+        start += length
+    return joined, spans

@@ -46,7 +46,7 @@ def test_the_readme_python_example_runs_as_written_on_the_real_goal_clip(real_cl
     assert {p.name for p in out.iterdir()} >= {"reel.mp4", "segments.json", "timeline.png"}
     doc = json.loads((out / "segments.json").read_text())
     assert doc["detector"]["name"] == "audio-excitement"
-    assert doc["settings"]["segments"]["threshold"] == 0.6
+    assert doc["settings"]["segments"]["threshold"] == 0.3
     goal_s = 1.0  # the ball crosses the line 0.5-1.5 s into the clip
     assert any(s["start_s"] <= goal_s <= s["end_s"] for s in doc["segments"]), "the goal is in the reel"
 
@@ -54,11 +54,11 @@ def test_the_readme_python_example_runs_as_written_on_the_real_goal_clip(real_cl
 def test_highlights_plans_without_writing_and_writes_on_request(real_clips: Path, tmp_path: Path) -> None:
     video = real_clips / CLIP30
     before = sorted(p.name for p in real_clips.iterdir())
-    result = sh.highlights(video)
+    result = sh.highlights(video, threshold=0.3)  # a lone clip of roar: see the README example
     assert sorted(p.name for p in real_clips.iterdir()) == before, "nothing written beside the video"
     assert isinstance(result, sh.Highlights) and result.segments
     assert [c.half for c in result.curves] == [1] and result.curves[0].duration_s == result.match.duration_s
-    assert result.settings.segments == sh.get_detector("audio").segment_defaults
+    assert result.settings.segments == replace(sh.get_detector("audio").segment_defaults, threshold=0.3)
     assert result.duration_s == pytest.approx(sum(s.duration_s for s in result.segments))
     assert result.coverage() is None, "no labels, no coverage"
     timeline = result.plot_timeline(tmp_path / "t.png")
@@ -74,8 +74,8 @@ def test_each_detector_brings_its_own_segment_defaults_and_overrides_change_one_
     game = synthetic_games[0].path
     events = load_labels(game / "Labels-v2.json").events
     spotter = PredictionsDetector([Prediction(e.half, e.time_s, e.label, 0.9) for e in events])
-    imported = sh.highlights(game, spotter)
-    assert imported.settings.segments == IMPORTED_SEGMENTS
+    imported = sh.highlights(game, spotter, auto_budget=False)
+    assert imported.settings.segments == replace(IMPORTED_SEGMENTS, auto_budget=False)
     assert imported.detector["name"] == "imported-predictions"
     stricter = sh.highlights(game, spotter, threshold=0.85, budget_s=60)
     assert stricter.settings.segments == replace(IMPORTED_SEGMENTS, threshold=0.85, budget_s=60)
@@ -124,7 +124,7 @@ def test_the_command_line_prints_the_tools_errors_as_one_line(real_clips: Path, 
 def test_a_stale_reel_is_removed_when_a_forced_plan_cuts_nothing(real_clips: Path, tmp_path: Path) -> None:
     video = real_clips / CLIP30
     out = tmp_path / "out"
-    sh.highlights(video).write(out)
+    sh.highlights(video, threshold=0.3).write(out)
     assert (out / "reel.mp4").is_file()
     nothing = sh.highlights(video, PredictionsDetector([]))
     assert nothing.segments == []
@@ -157,7 +157,9 @@ def test_help_and_the_training_free_reel_import_no_deep_learning_stack(real_clip
     assert result.returncode == 0 and "Usage" in result.stdout
     assert not names & set(HEAVY), sorted(names & set(HEAVY))
     assert "matplotlib" not in names and "av" not in names, "--help needs neither plots nor decoding"
-    names, result = imported_modules("reel", str(real_clips / CLIP30), "--out", str(tmp_path / "out"))
+    names, result = imported_modules(
+        "reel", str(real_clips / CLIP30), "--out", str(tmp_path / "out"), "--threshold", "0.3"
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "out" / "reel.mp4").is_file()
     assert not names & set(HEAVY), sorted(names & set(HEAVY))

@@ -42,7 +42,7 @@ def goal_recall(game, preds: list[Prediction], budget_s: float | None = None) ->
     match = open_match(game.path, None, preds)
     detector = PredictionsDetector(preds)
     curves = [detector.score_half(h) for h in match.halves.values()]
-    segments = plan_segments(curves, replace(IMPORTED_SEGMENTS, budget_s=budget_s))
+    segments = plan_segments(curves, replace(IMPORTED_SEGMENTS, budget_s=budget_s, auto_budget=False))
     return event_coverage(segments, match.labels.events, {"Goal", "Shots on target"}).recall
 
 
@@ -100,7 +100,7 @@ def test_plan_a_label_tree_without_video_and_score_it(labels_root: Path, tmp_pat
             [Prediction(e.half, e.time_s, e.label, 1.0) for e in events],
         )
     plans = tmp_path / "plans"
-    run = run_cli("plan", str(tree), "--predictions", str(preds_root), "--out", str(plans))
+    run = run_cli("plan", str(tree), "--predictions", str(preds_root), "--out", str(plans), "--budget", "none")
     assert run.returncode == 0, run.stderr
     for key in keys:
         doc = json.loads((plans / key / "segments.json").read_text())

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from soccer_highlights.config import SegmentConfig
+from soccer_highlights.config import ExcitementConfig, SegmentConfig
 from soccer_highlights.core import ScoreCurve, Segment
-from soccer_highlights.detectors.base import moving_average, scale_to_unit
+from soccer_highlights.detectors.base import moving_average
+from soccer_highlights.detectors.excitement import calibrated_score
 from soccer_highlights.segments import (
     Peak,
     apply_budget,
     find_peaks,
     merge,
+    plan_reel,
     plan_segments,
     suppress_non_maxima,
 )
@@ -81,9 +83,10 @@ def test_budget_keeps_best_segments_in_time_order() -> None:
         Segment(1, 100, 112, 108, 0.9, "a"),
         Segment(2, 5, 17, 13, 0.7, "a"),
     ]
-    kept = apply_budget(segs, budget_s=25.0)
+    kept, left_out = apply_budget(segs, budget_s=25.0)
     assert [(s.half, s.start_s) for s in kept] == [(1, 100), (2, 5)]
-    assert apply_budget(segs, None) == sorted(segs, key=lambda s: (s.half, s.start_s))
+    assert left_out == [segs[0]]
+    assert apply_budget(segs, None) == (sorted(segs, key=lambda s: (s.half, s.start_s)), [])
 
 
 def test_budget_skips_a_long_segment_to_fit_shorter_good_ones() -> None:
@@ -92,7 +95,7 @@ def test_budget_skips_a_long_segment_to_fit_shorter_good_ones() -> None:
         Segment(1, 100, 112, 108, 0.9, "a"),
         Segment(1, 200, 212, 208, 0.8, "a"),
     ]
-    assert [s.start_s for s in apply_budget(segs, budget_s=30.0)] == [100, 200]
+    assert [s.start_s for s in apply_budget(segs, budget_s=30.0)[0]] == [100, 200]
 
 
 def test_plan_with_budget_respects_total_length() -> None:
@@ -104,10 +107,36 @@ def test_plan_with_budget_respects_total_length() -> None:
     assert min(s.peak_s for s in segments) > 350, "the budget keeps the highest-scoring peaks"
 
 
-def test_unit_scaling_and_smoothing() -> None:
-    values = np.concatenate([np.zeros(98), [5.0, 10.0]])
-    scaled = scale_to_unit(values)
-    assert scaled.min() == 0.0 and scaled.max() == 1.0
-    assert np.all(scale_to_unit(np.ones(10)) == 0)
+def test_scores_are_decibels_above_the_halfs_typical_level_on_a_fixed_scale() -> None:
+    cfg = ExcitementConfig()
+    typical = np.full(100, -15.0)
+    half = calibrated_score(np.concatenate([typical, [-15.0 + 6.0, -15.0 + 12.0, -15.0 + 30.0]]), cfg)
+    assert np.allclose(half[:100], 0.0) and np.allclose(half[100:102], [0.5, 0.75], atol=1e-6)
+    assert half[102] < 1.0 and half[102] > half[101], "no cap: a louder moment always ranks higher"
+    dull = calibrated_score(np.concatenate([typical, [-15.0 + 3.0]]), cfg)
+    assert dull.max() < cfg_threshold(), "a half whose loudest moment is 3 dB over its typical level has no highlight"
+    louder_broadcast = calibrated_score(np.concatenate([typical, [-9.0]]) + 10.0, cfg)
+    assert np.allclose(louder_broadcast, half[[*range(100), 100]]), "the same match recorded louder scores the same"
+    silent = calibrated_score(np.concatenate([np.full(100, -90.0), [-40.0]]), cfg)
+    assert silent.max() == 0.0, "the reference never drops below the floor: commentary over silence is no roar"
     smoothed = moving_average(np.array([0, 0, 3, 0, 0], float), 3)
     assert np.allclose(smoothed, [0, 1, 1, 1, 0])
+
+
+def cfg_threshold() -> float:
+    return SegmentConfig().threshold
+
+
+def test_the_automatic_budget_scales_with_the_match_and_the_best_moments_of_the_whole_match_win() -> None:
+    config = SegmentConfig()
+    assert config.budget_for(2 * 45 * 60) == 480.0, "four minutes per 45-minute half"
+    assert config.budget_for(15.0) == config.min_budget_s, "a short input still gets a reel"
+    assert SegmentConfig(auto_budget=False).budget_for(5400) is None
+    assert SegmentConfig(budget_s=100).budget_for(5400) == 100
+    # a busy first half of good chances, and the game's one goal in the second: the goal is kept
+    first = curve_with_bumps(600, [(t, 0.8) for t in range(30, 600, 40)], half=1)
+    second = curve_with_bumps(600, [(300, 0.95)], half=2)
+    plan = plan_reel([first, second], SegmentConfig(budget_s=60.0))
+    assert any(s.half == 2 and s.start_s <= 300 <= s.end_s for s in plan.segments)
+    assert sum(s.duration_s for s in plan.segments) <= 60.0 and plan.budget_s == 60.0
+    assert len(plan.segments) + len(plan.left_out) == 16 and all(s.score <= 0.8 for s in plan.left_out)

@@ -15,7 +15,7 @@ segments document and the timeline, each on its own or all together.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from soccer_highlights.media.probe import probe
 from soccer_highlights.output.document import SEGMENTS_FILE, segments_document
 from soccer_highlights.output.reel import ReelResult, write_reel
 from soccer_highlights.output.results_spotting import predictions_from_curves
-from soccer_highlights.segments import plan_segments
+from soccer_highlights.segments import plan_reel
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 from soccer_highlights.soccernet.labels import GameLabels, load_labels
 from soccer_highlights.soccernet.layout import LABELS_FILE, game_from_dir
@@ -124,6 +124,10 @@ class Highlights:
     detector: dict[str, Any]
     """The detector's description (its ``describe()``): name, settings, checkpoint or predictions file."""
     settings: Settings
+    left_out: list[Segment] = field(default_factory=list)
+    """Segments over the threshold that the length budget had no room for."""
+    budget_s: float | None = None
+    """The reel's length limit that was applied (None: none)."""
 
     @property
     def duration_s(self) -> float:
@@ -157,6 +161,8 @@ class Highlights:
             self.settings.to_dict(),
             reel_file,
             reel_duration_s,
+            self.left_out,
+            self.budget_s,
         )
 
     def write_segments(self, path: str | Path, force: bool = False) -> Path:
@@ -231,7 +237,8 @@ def highlights(
 
     ``segments`` replaces the detector's default segment settings; keyword ``overrides`` change
     single ones by name (``threshold``, ``pad_before_s``, ``pad_after_s``, ``nms_window_s``,
-    ``merge_gap_s``, ``budget_s``), checked like every setting.
+    ``merge_gap_s``, ``budget_s``, ``auto_budget``, ...), checked like every setting. By default the
+    reel is held to four minutes per 45 minutes of match (``auto_budget=False`` keeps every segment).
     """
     if isinstance(detector, str):
         detector = get_detector(detector)
@@ -254,4 +261,5 @@ def highlights(
 
         curves.append(detector.score_half(half, on_seconds))
         done_before += half.duration_s
-    return Highlights(match, curves, plan_segments(curves, segment_config), detector.describe(), settings)
+    plan = plan_reel(curves, segment_config)
+    return Highlights(match, curves, plan.segments, detector.describe(), settings, plan.left_out, plan.budget_s)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from soccer_highlights.api import Highlights, highlights
 from soccer_highlights.detectors import Detector, get_detector
@@ -37,12 +38,13 @@ def plan_tree(
     out: str | Path,
     detector: Detector | None = None,
     predictions_root: str | Path | None = None,
-    budget_s: float | None = None,
+    budget: dict[str, Any] | None = None,
     force: bool = False,
     on_game: Callable[[GameResult], None] | None = None,
 ) -> list[GameResult]:
     """Plan every game under ``root`` with ``detector`` (the audio detector by default), or with
-    each game's ``results_spotting.json`` under ``predictions_root``."""
+    each game's ``results_spotting.json`` under ``predictions_root``; ``budget`` holds segment
+    overrides for the reel's length (``budget_s``, ``auto_budget``; see ``config.budget_overrides``)."""
     root, out = Path(root), Path(out)
     games = find_games(root)
     if not games:
@@ -64,7 +66,7 @@ def plan_tree(
             if own:
                 for name in (RESULTS_FILE, CURVES_FILE):
                     refuse_overwrite(game_out / name, force)
-            found = highlights(game.path, detector, budget_s=budget_s)
+            found = highlights(game.path, detector, **(budget or {}))
             found.write(game_out, force=force, plan_only=True)
             if own:
                 write_predictions(game_out / RESULTS_FILE, key, found.predictions())

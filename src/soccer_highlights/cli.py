@@ -20,7 +20,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from soccer_highlights import __version__
-from soccer_highlights.config import DEFAULT_BACKBONE, SynthConfig, TrainConfig, VideoFeatureSettings
+from soccer_highlights.config import (
+    DEFAULT_BACKBONE,
+    SynthConfig,
+    TrainConfig,
+    VideoFeatureSettings,
+    budget_overrides,
+)
 from soccer_highlights.errors import ConfigError, InputError, NothingToCutError, SoccerHighlightsError
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 
@@ -178,8 +184,12 @@ def reel(
         typer.Option(help="Join segments closer than this (s) [2; 4 with --predictions].", show_default=False),
     ] = None,
     budget: Annotated[
-        float | None, typer.Option(help="Maximum reel length in seconds: keeps the best-scoring segments.")
-    ] = None,
+        str,
+        typer.Option(
+            help="Reel length: 'auto' (4 minutes per 45 minutes of match, at least 30 s), 'none' (every "
+            "segment over the threshold) or SECONDS. The best-scoring segments of the whole match are kept."
+        ),
+    ] = "auto",
     classes: Annotated[
         str, typer.Option(help="Highlight classes counted in the coverage summary (comma-separated).")
     ] = HIGHLIGHT_CLASS_LIST,
@@ -201,20 +211,17 @@ def reel(
 
     highlight_classes = parse_class_list(classes)
     detector = _choose_detector(model, predictions, class_weights)
+    given = {
+        "threshold": threshold,
+        "pad_before_s": pad_before,
+        "pad_after_s": pad_after,
+        "nms_window_s": nms_window,
+        "merge_gap_s": merge_gap,
+    }
+    overrides = {k: v for k, v in given.items() if v is not None} | budget_overrides(budget)
     with _progress() as bar:
         on_progress = _progress_callback(bar)
-        found = highlights(
-            video,
-            detector,
-            labels=labels,
-            progress=on_progress,
-            threshold=threshold,
-            pad_before_s=pad_before,
-            pad_after_s=pad_after,
-            nms_window_s=nms_window,
-            merge_gap_s=merge_gap,
-            budget_s=budget,
-        )
+        found = highlights(video, detector, labels=labels, progress=on_progress, **overrides)
         outputs = found.write(out, force=force, plan_only=plan_only, progress=on_progress)
     if not found.segments:
         raise NothingToCutError(
@@ -234,6 +241,13 @@ def _print_summary(found: Highlights, highlight_classes: frozenset[str]) -> None
     for seg in found.segments:
         table.add_row(str(seg.half), _mmss(seg.start_s), _mmss(seg.end_s), _mmss(seg.peak_s), f"{seg.score:.2f}")
     console.print(table)
+    if found.left_out:
+        scores = ", ".join(f"{s.score:.2f}" for s in sorted(found.left_out, key=lambda s: -s.score)[:5])
+        console.print(
+            f"{len(found.left_out)} more segment(s) over the threshold left out: the reel is held to "
+            f"{found.budget_s:.0f} s (their scores: {scores}{', ...' if len(found.left_out) > 5 else ''}); "
+            "--budget none keeps them all"
+        )
     coverage = found.coverage(highlight_classes)
     if coverage is not None:
         console.print(f"highlight events covered: {coverage.covered}/{coverage.total} ({coverage.recall:.0%})")
@@ -252,7 +266,7 @@ def plan(
         typer.Option(help="A tree of results_spotting.json (GAME/results_spotting.json) to plan from."),
     ] = None,
     model: Annotated[Path | None, typer.Option(help="A checkpoint from `train` to plan with.")] = None,
-    budget: Annotated[float | None, typer.Option(help="Maximum reel length per game, in seconds.")] = None,
+    budget: Annotated[str, typer.Option(help="Reel length per game: 'auto', 'none' or SECONDS.")] = "auto",
     force: Annotated[bool, typer.Option(help="Replace existing outputs.")] = False,
 ) -> None:
     """Plan the reel of every game in a tree, without cutting video: segments.json per game.
@@ -276,7 +290,7 @@ def plan(
                 bar.console.print(f"[yellow]{result.game}: no moment scored above the threshold")
             bar.advance(task)
 
-        plan_tree(root, out, detector, predictions, budget, force, on_game)
+        plan_tree(root, out, detector, predictions, budget_overrides(budget), force, on_game)
 
 
 @app.command()
@@ -389,7 +403,7 @@ def detect(
     root: Annotated[Path, typer.Argument(help="A SoccerNet tree with videos.")],
     model: Annotated[Path, typer.Option(help="A checkpoint from `train`.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output tree: GAME/curves.json, segments.json, ...")],
-    budget: Annotated[float | None, typer.Option(help="Maximum reel length per game, in seconds.")] = None,
+    budget: Annotated[str, typer.Option(help="Reel length per game: 'auto', 'none' or SECONDS.")] = "auto",
     force: Annotated[bool, typer.Option(help="Replace existing outputs.")] = False,
 ) -> None:
     """Run the trained model over every game: score curves, segments and results_spotting.json."""

@@ -70,22 +70,38 @@ class AudioConfig:
 
 @dataclass(frozen=True)
 class ExcitementConfig:
-    """The training-free detector: crowd and commentary get loud around shots and goals."""
+    """The training-free detector: crowd and commentary get loud around shots and goals.
+
+    Its score is calibrated in decibels, so it means the same in every half and every match:
+    the excitement level (loudness and crowd-band level, mixed, smoothed) is measured against the
+    half's own typical level (its median, never below ``reference_floor_db``), and ``s`` dB above
+    it scores ``1 - 2 ** (-s / half_score_db)``: 0 at or below the typical level, 0.5 at 6 dB above
+    it, 0.75 at 12 dB, approaching 1. A dull half then has few moments over the threshold and a
+    thriller many, where a per-half rescaling would give both the same number.
+    """
 
     frame_s: float = 0.1
     """Analysis frame of the short-time spectrum."""
     hop_s: float = 0.5
     """Resolution of the output score curve."""
-    smooth_s: float = 3.0
-    """A roar lasts seconds; smoothing over this span keeps single shouts or whistles from peaking."""
+    smooth_s: float = 5.0
+    """The roar at a goal or a shot lasts five seconds and more; averaging over this span keeps
+    shorter bursts (a shout, a whistle, a loud few seconds of ordinary play) from peaking."""
     crowd_band_hz: tuple[float, float] = (1_000.0, 4_000.0)
     """Broadband crowd noise and raised voices; chants and the commentator's voice sit mostly below it."""
     loudness_weight: float = 0.5
-    """Share of the loudness term in the score; the rest is the crowd-band term."""
+    """Share of the loudness (dB) in the excitement level; the rest is the crowd-band level (dB)."""
+    half_score_db: float = 6.0
+    """Decibels above the half's typical level that score 0.5 (6 dB: twice the sound pressure)."""
+    reference_floor_db: float = -30.0
+    """The typical level is never taken below this (about 15 dB under the real broadcasts measured
+    here, whose excitement level sits near -15 dB), so a mostly silent half does not turn ordinary
+    commentary into highlights."""
 
     def __post_init__(self) -> None:
-        _positive(self, "frame_s", "hop_s", "smooth_s")
+        _positive(self, "frame_s", "hop_s", "smooth_s", "half_score_db")
         _check(self, "loudness_weight", 0.0, 1.0)
+        _check(self, "reference_floor_db", -120.0, 0.0)
         low, high = self.crowd_band_hz
         if not 0 <= low < high:
             raise ConfigError(
@@ -109,7 +125,15 @@ class SegmentConfig:
     merge_gap_s: float = 2.0
     """Segments closer than this are joined, so the reel does not jump back and forth."""
     budget_s: float | None = None
-    """Optional total length of the reel; the best-scoring segments are kept until it is full."""
+    """A fixed total length for the reel; None: the automatic budget below (or none at all)."""
+    auto_budget: bool = True
+    """Without ``budget_s``, cap the reel at ``budget_per_45_min_s`` per 45 minutes of match (at
+    least ``min_budget_s``), so a reel is a highlight reel and not a third of the match; False keeps
+    every segment over the threshold."""
+    budget_per_45_min_s: float = 240.0
+    """Four minutes per half: what broadcasters' extended highlights give a half."""
+    min_budget_s: float = 30.0
+    """The automatic budget of a short input never falls below this (two or three moments)."""
 
     def __post_init__(self) -> None:
         _check(self, "threshold", 0.0, 1.0)
@@ -118,6 +142,18 @@ class SegmentConfig:
             raise ConfigError("SegmentConfig: pad_before_s + pad_after_s must be more than 0 (a cut needs a length)")
         if self.budget_s is not None:
             _positive(self, "budget_s")
+        _positive(self, "budget_per_45_min_s", "min_budget_s")
+
+    def budget_for(self, match_s: float) -> float | None:
+        """The reel's length limit for a match of ``match_s`` seconds (None: no limit)."""
+        if self.budget_s is not None:
+            return self.budget_s
+        if not self.auto_budget:
+            return None
+        return max(self.min_budget_s, self.budget_per_45_min_s * match_s / HALF_S)
+
+
+HALF_S = 45 * 60.0
 
 
 IMPORTED_SEGMENTS = SegmentConfig(threshold=0.3, nms_window_s=15.0, pad_before_s=10.0, pad_after_s=6.0, merge_gap_s=4.0)
@@ -397,14 +433,24 @@ class Settings:
 
 
 def segment_overrides(base: SegmentConfig, **overrides: Any) -> SegmentConfig:
-    """``base`` with the given fields replaced; ``None`` keeps the base value (except ``budget_s``,
-    where ``None`` means no budget and is passed as is). Unknown names are an error."""
+    """``base`` with the given fields replaced (and checked); unknown names are an error."""
     known = {f.name for f in fields(SegmentConfig)}
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise ConfigError(f"unknown segment setting(s) {unknown}; known: {', '.join(sorted(known))}")
-    values = asdict(base)
-    for name, value in overrides.items():
-        if value is not None or name == "budget_s":
-            values[name] = value
-    return SegmentConfig(**values)
+    return SegmentConfig(**(asdict(base) | overrides))
+
+
+def budget_overrides(text: str) -> dict[str, Any]:
+    """``--budget`` as segment overrides: ``auto`` (four minutes per 45 minutes of match), ``none``
+    (every segment over the threshold) or a number of seconds."""
+    word = text.strip().lower()
+    if word == "auto":
+        return {}
+    if word == "none":
+        return {"auto_budget": False}
+    try:
+        seconds = float(word)
+    except ValueError:
+        raise ConfigError(f"--budget must be 'auto', 'none' or a number of seconds, got {text!r}") from None
+    return {"budget_s": seconds}

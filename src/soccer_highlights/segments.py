@@ -79,28 +79,48 @@ def merge(segments: Iterable[Segment], gap_s: float) -> list[Segment]:
     return merged
 
 
-def apply_budget(segments: Sequence[Segment], budget_s: float | None) -> list[Segment]:
-    """Keep the best-scoring segments whose total length fits ``budget_s``, returned in time order.
+def apply_budget(segments: Sequence[Segment], budget_s: float | None) -> tuple[list[Segment], list[Segment]]:
+    """The best-scoring segments whose total length fits ``budget_s`` (in time order), and the rest.
 
-    A segment that does not fit is skipped rather than ending the search, so a long merged segment
-    cannot crowd out several short good ones that would still fit.
+    The whole match competes for the budget, so a half with the game's only goal is not crowded
+    out by a busier one; a segment that does not fit is skipped rather than ending the search, so a
+    long merged segment cannot crowd out several short good ones that would still fit.
     """
+    in_order = sorted(segments, key=lambda s: (s.half, s.start_s))
     if budget_s is None:
-        return sorted(segments, key=lambda s: (s.half, s.start_s))
+        return in_order, []
     chosen: list[Segment] = []
     used = 0.0
-    for seg in sorted(segments, key=lambda s: -s.score):
+    for seg in sorted(in_order, key=lambda s: -s.score):  # stable: equal scores go in time order
         if used + seg.duration_s <= budget_s + 1e-9:
             chosen.append(seg)
             used += seg.duration_s
-    return sorted(chosen, key=lambda s: (s.half, s.start_s))
+    kept = set(chosen)
+    return sorted(chosen, key=lambda s: (s.half, s.start_s)), [s for s in in_order if s not in kept]
 
 
-def plan_segments(curves: Sequence[ScoreCurve], config: SegmentConfig) -> list[Segment]:
-    """The whole way from one curve per half to the reel's cut list, in half and time order."""
+@dataclass(frozen=True)
+class SegmentPlan:
+    segments: list[Segment]
+    """What goes into the reel, in half and time order."""
+    left_out: list[Segment]
+    """Segments over the threshold that the budget had no room for."""
+    budget_s: float | None
+    """The length limit applied (None: none)."""
+
+
+def plan_reel(curves: Sequence[ScoreCurve], config: SegmentConfig) -> SegmentPlan:
+    """The whole way from one curve per half to the reel's cut list."""
     segments: list[Segment] = []
     for curve in curves:
         peaks = suppress_non_maxima(find_peaks(curve, config.threshold), config.nms_window_s)
         padded = [pad(p, config, curve.duration_s, curve.detector) for p in peaks]
         segments.extend(s for s in padded if s.duration_s > 0)
-    return apply_budget(merge(segments, config.merge_gap_s), config.budget_s)
+    budget = config.budget_for(sum(c.duration_s for c in curves))
+    kept, left_out = apply_budget(merge(segments, config.merge_gap_s), budget)
+    return SegmentPlan(kept, left_out, budget)
+
+
+def plan_segments(curves: Sequence[ScoreCurve], config: SegmentConfig) -> list[Segment]:
+    """The reel's cut list alone (see :func:`plan_reel`)."""
+    return plan_reel(curves, config).segments

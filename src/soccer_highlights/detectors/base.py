@@ -39,17 +39,3 @@ def moving_average(values: np.ndarray, width: int) -> np.ndarray:
     padded = np.pad(values.astype(np.float64), (width // 2, width - 1 - width // 2), mode="edge")
     kernel = np.ones(width) / width
     return np.convolve(padded, kernel, mode="valid")
-
-
-def scale_to_unit(values: np.ndarray, low_pct: float = 50.0, high_pct: float = 99.0) -> np.ndarray:
-    """Map a raw curve to [0, 1]: the half's median to 0, its top percent to 1.
-
-    Per-half scaling makes one threshold work across broadcasts recorded at different levels.
-    """
-    if len(values) == 0:
-        return values.astype(np.float32)
-    lo, hi = np.percentile(values, [low_pct, high_pct])
-    span = hi - lo
-    if span <= 1e-9:
-        return np.zeros_like(values, dtype=np.float32)
-    return np.clip((values - lo) / span, 0.0, 1.0).astype(np.float32)

@@ -1,10 +1,12 @@
 """A detector that needs no training: the crowd and the commentators get loud at shots and goals.
 
-The score mixes two per-half z-scores of short-time audio features: overall loudness, and the energy
-of the crowd band (broadband roar and raised voices, above most of a chant's or a commentator's
-energy). Both are smoothed over a few seconds, because a roar lasts seconds while whistles and
-single shouts do not. It streams the audio in chunks, so its memory is flat in the half's length,
-and it needs neither PyTorch nor any model.
+The excitement level mixes two short-time levels in decibels: overall loudness, and the energy of
+the crowd band (broadband roar and raised voices, above most of a chant's or a commentator's
+energy), smoothed over a few seconds, because a roar lasts seconds while whistles and single
+shouts do not. The score is that level in dB above the half's typical level, on a fixed scale
+(see :class:`~soccer_highlights.config.ExcitementConfig`), so it means the same in every half.
+It streams the audio in chunks, so its memory is flat in the half's length, and it needs neither
+PyTorch nor any model.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import numpy as np
 
 from soccer_highlights.config import AudioConfig, ExcitementConfig, SegmentConfig
 from soccer_highlights.core import Half, ProgressFn, ScoreCurve
-from soccer_highlights.detectors.base import moving_average, scale_to_unit
+from soccer_highlights.detectors.base import moving_average
 from soccer_highlights.errors import MediaError
 from soccer_highlights.features.spectrum import decibels, power_spectrum, reporting, stream_frames
 from soccer_highlights.media.decode import iter_audio
@@ -57,26 +59,28 @@ class AudioExcitementDetector:
     def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve:
         cfg = self.config
         loudness, crowd = self.frame_features(half, progress)
+        level = cfg.loudness_weight * loudness + (1.0 - cfg.loudness_weight) * crowd
         per_hop = max(1, round(cfg.hop_s / cfg.frame_s))
-        n_hops = len(loudness) // per_hop
+        n_hops = len(level) // per_hop
         if n_hops == 0:
-            n_hops, per_hop = 1, len(loudness)
-        smooth = max(1, round(cfg.smooth_s / cfg.hop_s))
-        terms = []
-        for feature in (loudness, crowd):
-            hops = feature[: n_hops * per_hop].reshape(n_hops, per_hop).mean(axis=1)
-            terms.append(_robust_z(moving_average(hops, smooth)))
-        raw = cfg.loudness_weight * terms[0] + (1.0 - cfg.loudness_weight) * terms[1]
+            n_hops, per_hop = 1, len(level)
+        hops = level[: n_hops * per_hop].reshape(n_hops, per_hop).mean(axis=1)
+        smoothed = moving_average(hops, max(1, round(cfg.smooth_s / cfg.hop_s)))
         return ScoreCurve(
             half=half.half,
             hop_s=per_hop * cfg.frame_s,
-            scores=scale_to_unit(raw),
+            scores=calibrated_score(smoothed, cfg),
             duration_s=half.duration_s,
             detector=self.name,
         )
 
 
-def _robust_z(values: np.ndarray) -> np.ndarray:
-    median = np.median(values)
-    mad = np.median(np.abs(values - median)) * 1.4826
-    return (values - median) / max(mad, 1e-6)
+def calibrated_score(level_db: np.ndarray, config: ExcitementConfig) -> np.ndarray:
+    """Excitement levels (dB) to scores in [0, 1): decibels above the half's typical level, on the
+    fixed scale of :class:`ExcitementConfig` (0.5 at ``half_score_db`` above it). Strictly
+    increasing above the typical level, so louder moments always rank higher, even near 1."""
+    if len(level_db) == 0:
+        return np.zeros(0, dtype=np.float32)
+    reference = max(float(np.median(level_db)), config.reference_floor_db)
+    excess = np.maximum(level_db - reference, 0.0)
+    return (1.0 - np.exp2(-excess / config.half_score_db)).astype(np.float32)

@@ -93,3 +93,21 @@ def concat_clips(
             )  # fmt: skip
     finally:
         list_file.unlink(missing_ok=True)
+
+
+def concat_copy(sources: Sequence[Path], dest: Path) -> None:
+    """Join files of one encoding end to end without re-encoding (ffmpeg's concat demuxer, stream
+    copy), atomically: real broadcast clips of one match become one longer real stream."""
+    if not sources:
+        raise ValueError("nothing to join: the list of files is empty")
+    list_file = dest.with_name(f".{dest.stem}.concat.txt")
+    escaped = (str(Path(s).resolve()).replace("'", "'\\''") for s in sources)
+    list_file.write_text("".join(f"file '{e}'\n" for e in escaped), encoding="utf-8")
+    try:
+        with atomic_path(dest) as tmp:
+            run_ffmpeg(
+                ["-f", "concat", "-safe", "0", "-i", str(list_file), "-map", "0", "-c", "copy", str(tmp)],
+                what=f"joining {len(sources)} files into {dest}",
+            )
+    finally:
+        list_file.unlink(missing_ok=True)

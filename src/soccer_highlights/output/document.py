@@ -31,6 +31,8 @@ def segments_document(
     settings: dict[str, Any],
     reel_file: str | None,
     reel_duration_s: float | None = None,
+    left_out: Sequence[Segment] = (),
+    budget_s: float | None = None,
 ) -> dict[str, Any]:
     match_s = sum(h.duration_s for h in halves)
     reel_s = total_duration_s(segments)
@@ -44,10 +46,12 @@ def segments_document(
             for h in halves
         ],
         "segments": [s.to_json() for s in segments],
+        "left_out": [s.to_json() | {"reason": "budget"} for s in left_out],
         "reel": {
             "path": reel_file,
             "duration_s": round(reel_duration_s if reel_duration_s is not None else reel_s, 3),
             "share_of_match": round(reel_s / match_s, 4) if match_s else 0.0,
+            "budget_s": round(budget_s, 3) if budget_s is not None else None,
         },
         "settings": settings,
     }
