@@ -1,7 +1,13 @@
 """The learned model against the training-free detector on held-out synthetic games, and the
 modality ablation. Writes ``bench/model_acceptance.json``.
 
+    python bench/model_acceptance.py                          # builds its data, then measures
     python bench/model_acceptance.py TRAIN_ROOT TEST_ROOT [OUT_DIR]
+
+Without roots it makes its own data under ``bench/work/acceptance/`` (once): six training games
+(seed 21) and two held-out games (seed 22), 3-minute halves, as ``soccer-highlights synth`` makes
+them. Synthetic games are fixtures: these numbers say the model learns what the generator puts
+in, not how it does on real football.
 """
 
 from __future__ import annotations
@@ -107,6 +113,27 @@ def main(train_root: Path, test_root: Path, out_dir: Path) -> dict:
     return report
 
 
+TRAIN_GAMES, TEST_GAMES, MINUTES = 6, 2, 3.0
+TRAIN_SEED, TEST_SEED = 21, 22
+
+
+def build_data(root: Path) -> tuple[Path, Path]:
+    """The training and held-out games, made once with fixed seeds."""
+    from soccer_highlights.config import SynthConfig
+    from soccer_highlights.synth import synth_games
+
+    train_root, test_root = root / "train", root / "test"
+    for folder, games, seed in ((train_root, TRAIN_GAMES, TRAIN_SEED), (test_root, TEST_GAMES, TEST_SEED)):
+        if len(find_games(folder) if folder.exists() else []) < games:
+            for game in synth_games(folder, games, SynthConfig(minutes=MINUTES), seed):
+                print("made", game.path)
+    return train_root, test_root
+
+
 if __name__ == "__main__":
-    out = Path(sys.argv[3]) if len(sys.argv) > 3 else Path("bench/work/model")
-    main(Path(sys.argv[1]), Path(sys.argv[2]), out)
+    if len(sys.argv) >= 3:
+        train_root, test_root = Path(sys.argv[1]), Path(sys.argv[2])
+    else:
+        train_root, test_root = build_data(HERE / "work" / "acceptance")
+    out = Path(sys.argv[3]) if len(sys.argv) > 3 else HERE / "work" / "model"
+    main(train_root, test_root, out)

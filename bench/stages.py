@@ -252,6 +252,91 @@ def resnet50(video: str, stretch_s: str, minutes: str) -> dict:
     }
 
 
+REAL_CLIP_ORDER = ("clip0", "clip12", "clip26", "clip29", "clip30")
+"""The Arsenal clips of one real half, in match order: a goal in every loop (clip30)."""
+
+
+def real_inputs(work: str, clips_dir: str, minutes: str) -> dict:
+    """A real 45-minute half: the real clips in a fixed order, looped, joined by stream copy."""
+    from soccer_highlights.media.cut import concat_copy
+    from soccer_highlights.media.probe import probe
+
+    dest = Path(work) / "real45" / "1_224p.mkv"
+    sources = [Path(clips_dir) / f"arsenal-anderlecht-2014-h1-{name}.mkv" for name in REAL_CLIP_ORDER]
+    loop_s = sum(probe(s).duration_s for s in sources)
+    loops = int(np.ceil(float(minutes) * 60 / loop_s))
+    if not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        concat_copy(sources * loops, dest)
+    return {"loops": loops, "loop_s": round(loop_s, 2), "duration_s": round(probe(dest).duration_s, 2)}
+
+
+def ffmpeg_audio(video: str) -> dict:
+    """The ffmpeg binary extracting the audio to 16 kHz mono: what the training-free path is held to."""
+    return _ffmpeg_null(["-i", video, "-vn", "-ac", "1", "-ar", "16000", "-f", "s16le", "-"])
+
+
+def ffmpeg_video(video: str) -> dict:
+    """The ffmpeg binary decoding every video frame once on two threads: what a whole reel is held to."""
+    return _ffmpeg_null(["-threads", "2", "-i", video, "-an", "-f", "null", "-"])
+
+
+def _ffmpeg_null(args: list[str]) -> dict:
+    from soccer_highlights.media.ffmpeg import ffmpeg_exe
+
+    start = time.perf_counter()
+    subprocess.run([ffmpeg_exe(), "-nostdin", "-loglevel", "error", *args], check=True, stdout=subprocess.DEVNULL)
+    return {"seconds": round(time.perf_counter() - start, 2)}
+
+
+def decode_audio(video: str) -> dict:
+    """Our audio decode alone (PyAV, 16 kHz mono): the floor of the training-free path."""
+    from soccer_highlights.media.decode import iter_audio
+
+    start = time.perf_counter()
+    samples = sum(len(c.samples) for c in iter_audio(video, 16_000))
+    return {"seconds": round(time.perf_counter() - start, 2), "audio_s": round(samples / 16_000, 1)}
+
+
+def decode_sampled(video: str, fps: str) -> dict:
+    """Our frame decode as the features decode it: sampled at ``fps``, unreferenced frames skipped."""
+    from soccer_highlights.config import VideoFeatureSettings
+    from soccer_highlights.media.decode import iter_frames
+
+    s = VideoFeatureSettings(fps=float(fps))
+    start = time.perf_counter()
+    n = sum(1 for _ in iter_frames(video, s.fps, (s.width, s.height)))
+    return {"seconds": round(time.perf_counter() - start, 2), "frames": n}
+
+
+def score_audio(video: str, segments_out: str) -> dict:
+    """The training-free detector's scoring and planning of the half, with the default budget."""
+    import soccer_highlights as sh
+
+    start = time.perf_counter()
+    found = sh.highlights(video)
+    seconds = time.perf_counter() - start
+    Path(segments_out).write_text(json.dumps([s.to_json() for s in found.segments]))
+    return {
+        "seconds": round(seconds, 2),
+        "segments": len(found.segments),
+        "left_out": len(found.left_out),
+        "reel_s": round(found.duration_s, 1),
+        "share_of_match": round(found.share_of_match, 4),
+        "budget_s": round(found.budget_s, 1) if found.budget_s else None,
+    }
+
+
+def reel_default(video: str, out_dir: str) -> dict:
+    """The whole default command as a user runs it: ``soccer-highlights reel VIDEO --out DIR``."""
+    shutil.rmtree(out_dir, ignore_errors=True)
+    start = time.perf_counter()
+    cmd = [sys.executable, "-m", "soccer_highlights.cli", "reel", video, "--out", out_dir]
+    subprocess.run(cmd, check=True, capture_output=True)
+    doc = json.loads((Path(out_dir) / "segments.json").read_text())
+    return {"seconds": round(time.perf_counter() - start, 2), **doc["reel"], "segments": len(doc["segments"])}
+
+
 if __name__ == "__main__":
     name, *args = sys.argv[1:]
     print(json.dumps(globals()[name](*args)))
