@@ -138,12 +138,17 @@ class Highlights:
     def share_of_match(self) -> float:
         return self.duration_s / self.match.duration_s if self.match.duration_s else 0.0
 
-    def coverage(self, classes: frozenset[str] = DEFAULT_HIGHLIGHT_CLASSES) -> Coverage | None:
-        """Which labelled highlight events of the halves at hand lie inside the reel (None without labels)."""
+    def coverage(
+        self, classes: frozenset[str] = DEFAULT_HIGHLIGHT_CLASSES, with_left_out: bool = False
+    ) -> Coverage | None:
+        """Which labelled highlight events of the halves at hand lie inside the reel (None without
+        labels); ``with_left_out`` also counts the segments the budget left out: what the detector
+        found, as against what the reel has room for."""
         if self.match.labels is None:
             return None
         events = [e for e in self.match.labels.events if e.half in self.match.halves]
-        return event_coverage(self.segments, events, classes)
+        segments = self.segments + self.left_out if with_left_out else self.segments
+        return event_coverage(segments, events, classes)
 
     def predictions(
         self, classes: frozenset[str] = DEFAULT_HIGHLIGHT_CLASSES, config: ExportConfig | None = None
