@@ -42,7 +42,9 @@ from soccer_highlights.soccernet.labels import GameLabels, load_labels
 from soccer_highlights.soccernet.layout import LABELS_FILE, game_from_dir
 from soccer_highlights.soccernet.predictions import Prediction
 
-REEL_FILE, TIMELINE_FILE = "reel.mp4", "timeline.png"
+REEL_FILE, TIMELINE_FILE, REVIEW_FILE = "reel.mp4", "timeline.png", "review.html"
+EDGE_TOLERANCE_S = 0.5
+"""A segment may end this far past its half's probed length (container durations are rounded)."""
 
 ProgressCallback = Callable[[str, float, float], None]
 """``(stage, done, total)``: ``scoring`` in seconds of match, ``cutting`` in clips."""
@@ -111,6 +113,7 @@ class Outputs:
     out_dir: Path
     segments: Path
     timeline: Path
+    review: Path
     reel: ReelResult | None
 
 
@@ -182,10 +185,16 @@ class Highlights:
         path = Path(path)
         refuse_overwrite(path, force)
         events = list(self.match.labels.events) if self.match.labels else []
-        plot_timeline(
-            self.curves, self.segments, events, path, self.settings.segments.threshold, self.match.source.name
-        )
+        threshold = self.settings.segments.threshold if self.curves else None
+        halves = list(self.match.halves.values())
+        plot_timeline(halves, self.curves, self.segments, events, path, threshold, self.match.source.name)
         return path
+
+    def write_review(self, out_dir: str | Path, reel_file: str | None = None, thumbnails: bool = True) -> Path:
+        """``out_dir/review.html``: the page to check, keep, drop and nudge segments (see ``output.review``)."""
+        from soccer_highlights.output.review import write_review
+
+        return write_review(self, Path(out_dir), reel_file, thumbnails)
 
     def write_reel(self, path: str | Path, force: bool = False, progress: ProgressCallback | None = None) -> ReelResult:
         """Cut every segment and join the cuts into one MP4 (raises NothingToCutError without segments)."""
@@ -206,14 +215,14 @@ class Highlights:
         plan_only: bool = False,
         progress: ProgressCallback | None = None,
     ) -> Outputs:
-        """``reel.mp4`` (unless ``plan_only`` or nothing was planned), ``timeline.png`` and
-        ``segments.json`` in ``out_dir``, as one set: nothing is replaced without ``force``, and
-        with it a stale reel is removed when this plan cuts nothing."""
+        """``reel.mp4`` (unless ``plan_only`` or nothing was planned), ``timeline.png``,
+        ``review.html`` and ``segments.json`` in ``out_dir``, as one set: nothing is replaced without
+        ``force``, and with it a stale reel is removed when this plan cuts nothing."""
         out_dir = Path(out_dir)
         cut = bool(self.segments) and not plan_only
         if cut:
             self.match.require_videos()  # fail before any work, not after it
-        names = (SEGMENTS_FILE, TIMELINE_FILE) + (() if plan_only else (REEL_FILE,))
+        names = (SEGMENTS_FILE, TIMELINE_FILE, REVIEW_FILE) + (() if plan_only else (REEL_FILE,))
         for name in names:
             refuse_overwrite(out_dir / name, force)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -222,10 +231,11 @@ class Highlights:
             (out_dir / REEL_FILE).unlink(missing_ok=True)
         # Written last, so an interrupted run leaves nothing that a re-run would refuse to replace.
         self.plot_timeline(out_dir / TIMELINE_FILE, force=True)
+        self.write_review(out_dir, REEL_FILE if reel else None)
         atomic_write_json(
             out_dir / SEGMENTS_FILE, self.to_json(REEL_FILE if reel else None, reel.duration_s if reel else None)
         )
-        return Outputs(out_dir, out_dir / SEGMENTS_FILE, out_dir / TIMELINE_FILE, reel)
+        return Outputs(out_dir, out_dir / SEGMENTS_FILE, out_dir / TIMELINE_FILE, out_dir / REVIEW_FILE, reel)
 
 
 def highlights(
@@ -268,3 +278,27 @@ def highlights(
         done_before += half.duration_s
     plan = plan_reel(curves, segment_config)
     return Highlights(match, curves, plan.segments, detector.describe(), settings, plan.left_out, plan.budget_s)
+
+
+def highlights_from_segments(
+    source: str | Path, segments_file: str | Path, labels: str | Path | None = None, reel: ReelConfig | None = None
+) -> Highlights:
+    """Exactly the segments of an edited ``segments.json`` (as ``review.html`` saves it), checked
+    against the halves and lengths of ``source``; nothing is scored, nothing is left out."""
+    from soccer_highlights.output.document import read_segments_document
+
+    document = read_segments_document(segments_file)
+    match = open_match(source, labels)
+    for i, seg in enumerate(document.segments):
+        where = f"{document.path}: segment {i} (half {seg.half}, {seg.start_s:.2f}-{seg.end_s:.2f} s)"
+        if seg.half not in match.halves:
+            raise InputError(f"{where}: {match.source} has no half {seg.half} (halves: {sorted(match.halves)})")
+        length = match.halves[seg.half].duration_s
+        if not 0.0 <= seg.start_s < seg.end_s <= length + EDGE_TOLERANCE_S:
+            raise InputError(f"{where}: outside the half's 0-{length:.2f} s, or not start < end")
+    segments = sorted(
+        (replace(s, end_s=min(s.end_s, match.halves[s.half].duration_s)) for s in document.segments),
+        key=lambda s: (s.half, s.start_s),
+    )
+    detector = {"name": "edited", "segments_file": str(document.path), "edited_from": document.detector}
+    return Highlights(match, [], segments, detector, Settings(reel=reel or ReelConfig()))

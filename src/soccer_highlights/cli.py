@@ -160,6 +160,13 @@ def reel(
         str | None,
         typer.Option(help="With --predictions: which classes count and how much, e.g. 'Goal=1,Shots on target=0.7'."),
     ] = None,
+    segments: Annotated[
+        Path | None,
+        typer.Option(
+            help="Cut exactly the segments of this file (segments.edited.json, as review.html saves it): "
+            "nothing is scored; each segment is checked against the video's halves and length."
+        ),
+    ] = None,
     threshold: Annotated[
         float | None,
         typer.Option(help="Minimum peak score in [0, 1] [0.5; 0.3 with --predictions].", show_default=False),
@@ -199,10 +206,12 @@ def reel(
     ] = False,
     force: Annotated[bool, typer.Option(help="Replace existing outputs in --out.")] = False,
 ) -> None:
-    """Make a highlight reel from a match video.
+    """Make a highlight reel from a match video: reel.mp4, segments.json, timeline.png, review.html.
 
     By default the training-free audio-excitement detector scores the match; --model uses a model
     trained with `train`, and --predictions a SoccerNet spotting model's results_spotting.json.
+    Open review.html in a browser to check the segments, keep or drop them and save
+    segments.edited.json; --segments then cuts exactly those.
 
     Example: soccer-highlights reel "game/" --out reel_out --budget 300
     """
@@ -210,6 +219,19 @@ def reel(
     from soccer_highlights.soccernet.classes import parse_class_list
 
     highlight_classes = parse_class_list(classes)
+    if segments is not None:
+        if model is not None or predictions is not None:
+            raise ConfigError("--segments cuts a saved list: it takes no --model or --predictions")
+        from soccer_highlights.api import highlights_from_segments
+
+        found = highlights_from_segments(video, segments, labels)
+        with _progress() as bar:
+            outputs = found.write(out, force=force, plan_only=plan_only, progress=_progress_callback(bar))
+        if not found.segments:
+            raise NothingToCutError(f"{segments}: the list has no segments to cut")
+        _print_summary(found, highlight_classes)
+        print(outputs.reel.path if outputs.reel else outputs.segments)
+        return
     detector = _choose_detector(model, predictions, class_weights)
     given = {
         "threshold": threshold,
@@ -514,7 +536,7 @@ def main() -> None:
     except SoccerHighlightsError as exc:
         if _verbose:
             traceback.print_exc()
-        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except SystemExit as exit_:
         if exit_.code == 130:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from soccer_highlights.core import ScoreCurve, Segment
+from soccer_highlights.core import Half, ScoreCurve, Segment
 from soccer_highlights.output.figures import CLASS_COLOURS, new_figure, save_png
 from soccer_highlights.soccernet.labels import Event
 
 
 def plot_timeline(
+    halves: Sequence[Half],
     curves: Sequence[ScoreCurve],
     segments: Sequence[Segment],
     events: Sequence[Event],
@@ -19,12 +20,12 @@ def plot_timeline(
     title: str = "",
 ) -> None:
     """One row per half: score curves, chosen segments shaded, labelled events as ticks by class."""
-    halves = sorted({c.half for c in curves})
-    fig, axes = new_figure(nrows=len(halves), ncols=1, figsize=(14, 2.8 * len(halves)), squeeze=False, sharey=True)
-    for ax, half in zip(axes[:, 0], halves, strict=True):
+    lengths = {h.half: h.duration_s for h in halves}
+    fig, axes = new_figure(nrows=len(lengths), ncols=1, figsize=(14, 2.8 * len(lengths)), squeeze=False, sharey=True)
+    for ax, half in zip(axes[:, 0], sorted(lengths), strict=True):
+        ax.set_xlim(0, lengths[half] / 60.0)
         for curve in (c for c in curves if c.half == half):
             ax.plot(curve.times_s() / 60.0, curve.scores, lw=0.8, label=curve.detector)
-            ax.set_xlim(0, curve.duration_s / 60.0)
         for seg in (s for s in segments if s.half == half):
             ax.axvspan(seg.start_s / 60.0, seg.end_s / 60.0, color="#2ca02c", alpha=0.25, lw=0)
         if threshold is not None:
@@ -40,7 +41,8 @@ def plot_timeline(
             ax.axvline(event.time_s / 60.0, color=colour, lw=1.2, ymax=0.92, label=label)
         ax.set_ylim(-0.1, 1.05)
         ax.set_ylabel(f"half {half}\nscore")
-        ax.legend(loc="upper right", fontsize=7, ncol=6, frameon=False)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper right", fontsize=7, ncol=6, frameon=False)
     axes[-1, 0].set_xlabel("minutes from the start of the half's video (green: in the reel)")
     if title:
         fig.suptitle(title)
