@@ -121,8 +121,22 @@ def test_the_review_page_of_a_real_reel_seeks_drops_and_saves(browser, joined_re
 def test_the_review_page_of_a_labelled_synthetic_game_shows_its_events(browser, synthetic_games, tmp_path) -> None:
     game = synthetic_games[0]
     out = tmp_path / "out"
-    sh.highlights(game.path).write(out, plan_only=True)
+    found = sh.highlights(game.path)
+    first = found.segments[0]
+    transcript = game.path / f"{first.half}_asr.json"  # SoccerNet-Echoes' format, beside the video
+    lines = {"0": [first.peak_s - 1.0, first.peak_s + 1.0, "what a strike from the edge of the box"],
+             "1": [1.0, 2.0, "..."], "2": [3.0, 4.0, "   "]}  # fmt: skip
+    transcript.write_text(json.dumps({"segments": lines}))
+    try:
+        found.write(out, plan_only=True)
+    finally:
+        transcript.unlink()
     open_page(browser, out / "review.html")
+    words = browser.find_element("id", "words")
+    assert words.is_displayed() and "what a strike from the edge of the box" in words.text
+    assert len(browser.find_elements("css selector", "#halves svg rect:not(.seg-rect) title")) == 2, (
+        "blank lines dropped"
+    )
     assert len(browser.find_elements("css selector", "#halves svg")) == 2
     n_events = sum(len(p.events) for p in game.plans)
     assert len(browser.find_elements("css selector", "#halves svg line title")) == n_events
