@@ -31,7 +31,7 @@ from soccer_highlights.core import Half, ScoreCurve, Segment, half_length_from_e
 from soccer_highlights.detectors import Detector, get_detector
 from soccer_highlights.errors import InputError, MediaError
 from soccer_highlights.evaluation.coverage import Coverage, event_coverage
-from soccer_highlights.fileio import atomic_write_json, refuse_overwrite
+from soccer_highlights.fileio import OutputLock, atomic_write_json, clean_stale_partials, refuse_overwrite
 from soccer_highlights.media.probe import probe
 from soccer_highlights.output.document import SEGMENTS_FILE, segments_document
 from soccer_highlights.output.reel import ReelResult, write_reel
@@ -133,6 +133,27 @@ class Highlights:
     """The reel's length limit that was applied (None: none)."""
 
     @property
+    def warnings(self) -> list[str]:
+        """What the detector noticed that a user should hear (see ``ScoreCurve.notes``)."""
+        return [note for curve in self.curves for note in curve.notes]
+
+    def why_empty(self) -> str:
+        """Why nothing was planned, in words a user can act on."""
+        predictions = self.detector.get("n_predictions")
+        if predictions == 0:
+            return f"{self.detector.get('predictions_file', 'the predictions')} has no predictions"
+        if not self.curves:
+            return "the list of segments is empty"
+        best = max((float(c.scores.max()) for c in self.curves if len(c.scores)), default=0.0)
+        threshold = self.settings.segments.threshold
+        if predictions is not None and best == 0.0:
+            return "none of its predictions is of a class with a weight above 0, inside the video (--class-weights)"
+        return (
+            f"no moment scored above the threshold {threshold}: the highest score was {best:.2f}; see the "
+            "timeline, then re-run with a lower --threshold and --force"
+        )
+
+    @property
     def duration_s(self) -> float:
         """The reel's length: the sum of its segments."""
         return total_duration_s(self.segments)
@@ -171,6 +192,7 @@ class Highlights:
             reel_duration_s,
             self.left_out,
             self.budget_s,
+            self.warnings,
         )
 
     def write_segments(self, path: str | Path, force: bool = False) -> Path:
@@ -219,6 +241,11 @@ class Highlights:
         ``review.html`` and ``segments.json`` in ``out_dir``, as one set: nothing is replaced without
         ``force``, and with it a stale reel is removed when this plan cuts nothing."""
         out_dir = Path(out_dir)
+        with OutputLock(out_dir):
+            clean_stale_partials(out_dir)
+            return self._write(out_dir, force, plan_only, progress)
+
+    def _write(self, out_dir: Path, force: bool, plan_only: bool, progress: ProgressCallback | None) -> Outputs:
         cut = bool(self.segments) and not plan_only
         if cut:
             self.match.require_videos()  # fail before any work, not after it

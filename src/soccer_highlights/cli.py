@@ -28,6 +28,7 @@ from soccer_highlights.config import (
     budget_overrides,
 )
 from soccer_highlights.errors import ConfigError, InputError, NothingToCutError, SoccerHighlightsError
+from soccer_highlights.fileio import OutputLock
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 
 if TYPE_CHECKING:
@@ -224,8 +225,8 @@ def reel(
             raise ConfigError("--segments cuts a saved list: it takes no --model or --predictions")
         from soccer_highlights.api import highlights_from_segments
 
-        found = highlights_from_segments(video, segments, labels)
-        with _progress() as bar:
+        with OutputLock(out), _progress() as bar:
+            found = highlights_from_segments(video, segments, labels)
             outputs = found.write(out, force=force, plan_only=plan_only, progress=_progress_callback(bar))
         if not found.segments:
             raise NothingToCutError(f"{segments}: the list has no segments to cut")
@@ -241,15 +242,14 @@ def reel(
         "merge_gap_s": merge_gap,
     }
     overrides = {k: v for k, v in given.items() if v is not None} | budget_overrides(budget)
-    with _progress() as bar:
+    with OutputLock(out), _progress() as bar:  # held from the start: a second run fails before scoring
         on_progress = _progress_callback(bar)
         found = highlights(video, detector, labels=labels, progress=on_progress, **overrides)
         outputs = found.write(out, force=force, plan_only=plan_only, progress=on_progress)
+    for warning in found.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     if not found.segments:
-        raise NothingToCutError(
-            f"no moment of {video} scored above the threshold {found.settings.segments.threshold}; "
-            f"see {outputs.timeline} and try a lower --threshold"
-        )
+        raise NothingToCutError(f"{video}: nothing to cut: {found.why_empty()} ({outputs.timeline})")
     _print_summary(found, highlight_classes)
     print(outputs.reel.path if outputs.reel else outputs.segments)
 
@@ -529,15 +529,23 @@ def demo(
     run_demo(work_dir, console, train_model)
 
 
+def _fail(message: str) -> None:
+    if _verbose:
+        traceback.print_exc()
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    sys.exit(2)
+
+
 def main() -> None:
     """The ``soccer-highlights`` command."""
     try:
         app()
     except SoccerHighlightsError as exc:
-        if _verbose:
-            traceback.print_exc()
-        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(str(exc))
+    except OSError as exc:  # a path that cannot be read or written: a full disk, a read-only folder
+        if exc.filename is None:
+            raise
+        _fail(f"{exc.filename}: {exc.strerror or exc}")
     except SystemExit as exit_:
         if exit_.code == 130:
             console.print("interrupted: finished outputs are kept, a re-run resumes")

@@ -41,6 +41,9 @@ class ScoreCurve:
     """``scores[i]`` is the score at ``(i + 0.5) * hop_s`` seconds: the centre of its bin."""
     duration_s: float
     detector: str
+    notes: tuple[str, ...] = ()
+    """What the detector noticed about this half that a user should hear (a truncated sound track,
+    predictions outside the video), shown with the reel and written into ``segments.json``."""
 
     def times_s(self) -> np.ndarray:
         return (np.arange(len(self.scores)) + 0.5) * self.hop_s

@@ -48,3 +48,7 @@ class OutputExistsError(SoccerHighlightsError, FileExistsError):
 
 class NothingToCutError(SoccerHighlightsError, RuntimeError):
     """No segment was planned, so there is no reel to write."""
+
+
+class OutputLockedError(SoccerHighlightsError, RuntimeError):
+    """Another live run holds the output folder or cache entry."""

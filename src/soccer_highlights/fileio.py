@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from soccer_highlights.errors import OutputExistsError
+from soccer_highlights.errors import OutputExistsError, OutputLockedError
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:
@@ -54,6 +54,10 @@ def read_json(path: str | Path, error: type[Exception], what: str) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise error(f"{path}: no such {what} file") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder; give the {what} file itself") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not a {what} file (not text)") from None
     except json.JSONDecodeError as exc:
         raise error(f"{path}: not valid JSON ({exc})") from None
 
@@ -65,3 +69,110 @@ def file_digest(path: str | Path, length: int = 16) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()[:length]
+
+
+IDENTITY_BLOCK = 1 << 20
+
+
+def file_identity(path: str | Path) -> str:
+    """A short key that changes when the file does: its size, modification time and a digest of its
+    first and last mebibyte (a replaced or re-encoded video at the same path gets a new key without
+    reading a whole 45-minute half)."""
+    path = Path(path)
+    stat = path.stat()
+    digest = hashlib.sha1(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    with path.open("rb") as fh:
+        digest.update(fh.read(IDENTITY_BLOCK))
+        if stat.st_size > IDENTITY_BLOCK:
+            fh.seek(max(IDENTITY_BLOCK, stat.st_size - IDENTITY_BLOCK))
+            digest.update(fh.read(IDENTITY_BLOCK))
+    return digest.hexdigest()[:16]
+
+
+LOCK_FILE = ".soccer-highlights.lock"
+
+
+class OutputLock:
+    """One run at a time per output folder (or cache entry): a lock file holding the owner's pid.
+
+    Taken with an exclusive create, so two runs cannot both think they hold it; a lock left by a
+    process that no longer exists is taken over; the same process may take it again (the CLI holds
+    it around scoring and writing, and writing takes it too).
+    """
+
+    def __init__(self, folder: str | Path, name: str = LOCK_FILE):
+        self.path = Path(folder) / name
+        self._owned = False
+
+    def __enter__(self) -> OutputLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(100):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                owner = _lock_owner(self.path)
+                if owner == os.getpid():
+                    return self  # already ours: an inner block of the same run
+                if owner is not None and _alive(owner):
+                    raise OutputLockedError(
+                        f"{self.path.parent}: another run (pid {owner}) is writing there; wait for it to "
+                        f"finish or choose another output (its lock: {self.path})"
+                    ) from None
+                self.path.unlink(missing_ok=True)  # stale: its owner is gone
+                continue
+            with os.fdopen(fd, "w") as fh:
+                fh.write(str(os.getpid()))
+            self._owned = True
+            return self
+        raise OutputLockedError(f"{self.path}: could not take the lock")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._owned:
+            self.path.unlink(missing_ok=True)
+            self._owned = False
+
+
+def _lock_owner(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def user_cache_dir() -> Path:
+    """The tool's cache folder: ``$SOCCER_HIGHLIGHTS_CACHE``, else the XDG cache directory."""
+    if root := os.environ.get("SOCCER_HIGHLIGHTS_CACHE"):
+        return Path(root)
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "soccer-highlights"
+
+
+PARTIAL_PATTERNS = (".*.partial-*", ".*.rows-*")
+"""The temporary files of atomic writes and streamed cache rows; each name ends in its writer's pid."""
+
+
+def clean_stale_partials(folder: str | Path) -> list[Path]:
+    """Remove temporary files in ``folder`` whose writing process is gone (a run killed mid-write)."""
+    removed = []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return removed
+    for pattern in PARTIAL_PATTERNS:
+        for path in folder.glob(pattern):
+            digits = "".join(ch for ch in path.name.rsplit("-", 1)[-1].split(".")[0] if ch.isdigit())
+            if digits and int(digits) != os.getpid() and not _alive(int(digits)):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed

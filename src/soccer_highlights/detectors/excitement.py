@@ -23,6 +23,9 @@ from soccer_highlights.errors import MediaError
 from soccer_highlights.features.spectrum import decibels, power_spectrum, reporting, stream_frames
 from soccer_highlights.media.decode import iter_audio
 
+TRUNCATION_S = 2.0
+"""Sound ending this much (or 2%) before the container's stated length marks a truncated file."""
+
 
 class AudioExcitementDetector:
     name = "audio-excitement"
@@ -66,12 +69,20 @@ class AudioExcitementDetector:
             n_hops, per_hop = 1, len(level)
         hops = level[: n_hops * per_hop].reshape(n_hops, per_hop).mean(axis=1)
         smoothed = moving_average(hops, max(1, round(cfg.smooth_s / cfg.hop_s)))
+        heard_s = len(loudness) * cfg.frame_s
+        notes = ()
+        if half.duration_s - heard_s > max(TRUNCATION_S, 0.02 * half.duration_s):
+            notes = (
+                f"{half.video}: its sound ends at {heard_s:.1f} s of {half.duration_s:.1f} s: the file looks "
+                "truncated, and nothing after that can score",
+            )
         return ScoreCurve(
             half=half.half,
             hop_s=per_hop * cfg.frame_s,
             scores=calibrated_score(smoothed, cfg),
             duration_s=half.duration_s,
             detector=self.name,
+            notes=notes,
         )
 
 

@@ -17,6 +17,9 @@ from soccer_highlights.fileio import file_digest
 from soccer_highlights.soccernet.classes import parse_class_list
 from soccer_highlights.soccernet.predictions import Prediction, load_predictions
 
+EDGE_TOLERANCE_S = 0.5
+"""A prediction this close past a half's probed end still counts (container lengths are rounded)."""
+
 
 class PredictionsDetector:
     """Scores each half with the weighted confidences of the predictions of the chosen classes.
@@ -62,15 +65,24 @@ class PredictionsDetector:
         hop_s = self.config.hop_s
         n_bins = max(1, int(np.ceil(half.duration_s / hop_s)))
         scores = np.zeros(n_bins, dtype=np.float32)
+        outside = 0
         for pred in self.predictions:
             weight = self.class_weights.get(pred.label, 0.0)
             if pred.half != half.half or weight <= 0:
                 continue
-            i = min(n_bins - 1, max(0, int(pred.time_s / hop_s)))
+            if not 0.0 <= pred.time_s <= half.duration_s + EDGE_TOLERANCE_S:
+                outside += 1  # a spotter's timing past the video cannot be cut
+                continue
+            i = min(n_bins - 1, int(pred.time_s / hop_s))
             scores[i] = max(scores[i], float(np.clip(weight * pred.confidence, 0.0, 1.0)))
         if progress:
             progress(half.duration_s)
-        return ScoreCurve(half.half, hop_s, scores, half.duration_s, self.name)
+        notes = ()
+        if outside:
+            notes = (
+                f"half {half.half}: {outside} prediction(s) outside the video's 0-{half.duration_s:.1f} s were dropped",
+            )
+        return ScoreCurve(half.half, hop_s, scores, half.duration_s, self.name, notes)
 
 
 def parse_class_weights(text: str) -> dict[str, float]:

@@ -8,7 +8,9 @@ entry counts as finished only when both exist, so an interrupted extraction is s
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
 import platform
 import shutil
@@ -20,9 +22,10 @@ from typing import Any
 import numpy as np
 
 from soccer_highlights import __version__
-from soccer_highlights.fileio import atomic_path, atomic_write_json
+from soccer_highlights.fileio import atomic_path, atomic_write_json, file_identity, user_cache_dir
 
 CACHE_DIR = "features"
+log = logging.getLogger(__name__)
 COPY_CHUNK = 1 << 20
 
 
@@ -36,8 +39,23 @@ class CacheEntry:
         return self.array_path.is_file() and self.meta_path.is_file()
 
     def load(self, mmap: bool = True) -> tuple[np.ndarray, dict[str, Any]]:
+        """The array and its sidecar, checked against each other: a damaged entry raises ValueError."""
         meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
-        return np.load(self.array_path, mmap_mode="r" if mmap else None), meta
+        array = np.load(self.array_path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        if list(array.shape) != list(meta.get("shape", [])):
+            raise ValueError(f"its array has shape {list(array.shape)}, its sidecar says {meta.get('shape')}")
+        return array, meta
+
+    def discard_if_damaged(self) -> None:
+        """A finished entry that does not load whole is named in the log, removed, and so recomputed."""
+        if not self.done:
+            return
+        try:
+            self.load()
+        except (OSError, ValueError, EOFError) as exc:
+            log.warning("%s: damaged feature cache entry (%s); it is recomputed", self.array_path, exc)
+            self.array_path.unlink(missing_ok=True)
+            self.meta_path.unlink(missing_ok=True)
 
     def save_rows(self, blocks: Iterable[np.ndarray], meta: dict[str, Any], dtype: type = np.float16) -> int:
         """Write blocks of rows as they come, so that a whole half's features are never in memory at
@@ -71,10 +89,28 @@ class CacheEntry:
 
 
 def entry_for(video: Path, kind: str, key: str, cache_root: Path | None = None) -> CacheEntry:
-    """Where the ``kind`` (``video`` or ``audio``) features of one half video are cached."""
-    folder = cache_root if cache_root is not None else video.parent / CACHE_DIR
-    stem = f"{video.stem}_{kind}_{key}"
+    """Where the ``kind`` (``video`` or ``audio``) features of one half video are cached.
+
+    The name holds the video's file name (``clip.mkv`` and ``clip.mp4`` apart) and its content
+    identity (a video replaced at the same path gets new entries), and the settings' key."""
+    folder = cache_root if cache_root is not None else cache_folder(video)
+    stem = f"{video.name}_{file_identity(video)}_{kind}_{key}"
     return CacheEntry(folder / f"{stem}.npy", folder / f"{stem}.json")
+
+
+def cache_folder(video: Path) -> Path:
+    """``GAME/features/`` beside the video, as SoccerNet keeps its own features; where that folder
+    cannot be written (a read-only dataset), the user cache (``$SOCCER_HIGHLIGHTS_CACHE/features``
+    or ``~/.cache/soccer-highlights/features``), one folder per video folder."""
+    beside = video.parent / CACHE_DIR
+    try:
+        beside.mkdir(exist_ok=True)
+        if os.access(beside, os.W_OK):
+            return beside
+    except OSError:
+        pass
+    digest = hashlib.sha1(str(video.parent.resolve()).encode()).hexdigest()[:12]
+    return user_cache_dir() / CACHE_DIR / f"{video.parent.name}-{digest}"
 
 
 def _versions() -> dict[str, str]:

@@ -22,8 +22,9 @@ from soccer_highlights.errors import MediaError
 from soccer_highlights.features.backbones import Backbone, get_backbone
 from soccer_highlights.features.cache import CacheEntry, entry_for
 from soccer_highlights.features.logmel import stream_logmel
+from soccer_highlights.fileio import OutputLock, clean_stale_partials
 from soccer_highlights.media.decode import iter_audio, iter_frames
-from soccer_highlights.media.probe import probe
+from soccer_highlights.media.probe import MediaInfo, probe
 
 QUEUE_BATCHES = 4
 
@@ -107,6 +108,21 @@ class FeatureExtractor:
         if not info.has_audio:
             raise MediaError(f"{video}: has no audio track; the audio-visual model needs one")
         v_entry, a_entry = self.entries(video)
+        with OutputLock(a_entry.array_path.parent, f".{video.name}.lock"):  # one run per half's entries
+            return self._ensure(video, info, v_entry, a_entry, progress, with_video)
+
+    def _ensure(
+        self,
+        video: Path,
+        info: MediaInfo,
+        v_entry: CacheEntry,
+        a_entry: CacheEntry,
+        progress: ProgressFn | None,
+        with_video: bool,
+    ) -> HalfFeatures:
+        clean_stale_partials(a_entry.array_path.parent)
+        for entry in (v_entry, a_entry):
+            entry.discard_if_damaged()
 
         def save_audio() -> None:
             meta = self._meta(video, info.duration_s, asdict(self.audio_settings))

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import io
 import logging
-import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from soccer_highlights.fileio import atomic_path
+from soccer_highlights.fileio import atomic_path, user_cache_dir
 
 if TYPE_CHECKING:
     from soccer_highlights.features.backbones import Backbone
@@ -34,11 +33,8 @@ OPSET = 17
 
 
 def cache_dir() -> Path:
-    """Where exported models live: ``$SOCCER_HIGHLIGHTS_CACHE`` or the XDG cache directory."""
-    if root := os.environ.get("SOCCER_HIGHLIGHTS_CACHE"):
-        return Path(root) / "onnx"
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(xdg) / "soccer-highlights" / "onnx"
+    """Where exported models live: ``onnx/`` in the tool's user cache."""
+    return user_cache_dir() / "onnx"
 
 
 class _FramesToEmbeddings(nn.Module):

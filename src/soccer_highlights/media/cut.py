@@ -18,7 +18,7 @@ from pathlib import Path
 
 from soccer_highlights.config import ReelConfig
 from soccer_highlights.fileio import atomic_path
-from soccer_highlights.media.ffmpeg import run_ffmpeg
+from soccer_highlights.media.ffmpeg import ffmpeg_path, run_ffmpeg
 
 
 def frame_aligned(start_s: float, end_s: float, fps: int) -> tuple[float, float]:
@@ -38,7 +38,7 @@ def cut_clip(source: Path, start_s: float, end_s: float, dest: Path, spec: ReelC
     )
     layout = "stereo" if spec.channels == 2 else "mono"
     audio_filter = f"aresample={spec.sample_rate}:async=1:first_pts=0,apad,atrim=duration={duration:.6f}"
-    inputs = ["-ss", f"{start_s:.6f}", "-i", str(source)]
+    inputs = ["-ss", f"{start_s:.6f}", "-i", ffmpeg_path(source)]
     if has_audio:
         audio_map = "0:a:0"
     else:  # a silent track, so every clip of the reel has the same streams
@@ -55,7 +55,7 @@ def cut_clip(source: Path, start_s: float, end_s: float, dest: Path, spec: ReelC
                 "-c:v", "libx264", "-preset", spec.preset, "-crf", str(spec.crf),
                 "-pix_fmt", "yuv420p", "-g", str(spec.fps * 2),
                 "-c:a", "pcm_s16le", "-ar", str(spec.sample_rate), "-ac", str(spec.channels),
-                "-f", "matroska", str(tmp),
+                "-f", "matroska", ffmpeg_path(tmp),
             ],
             what=f"cutting {source} [{start_s:.2f}s-{end_s:.2f}s]",
         )  # fmt: skip
@@ -86,9 +86,9 @@ def concat_clips(
     try:
         with atomic_path(dest) as tmp:
             run_ffmpeg(
-                ["-f", "concat", "-safe", "0", "-i", str(list_file), "-c:v", "copy",
+                ["-f", "concat", "-safe", "0", "-i", ffmpeg_path(list_file), "-c:v", "copy",
                  "-c:a", "aac", "-b:a", audio_bitrate, "-aac_coder", aac_coder,
-                 "-movflags", "+faststart", "-f", "mp4", str(tmp)],
+                 "-movflags", "+faststart", "-f", "mp4", ffmpeg_path(tmp)],
                 what=f"joining {len(clips)} clips into {dest}",
             )  # fmt: skip
     finally:
@@ -106,7 +106,19 @@ def concat_copy(sources: Sequence[Path], dest: Path) -> None:
     try:
         with atomic_path(dest) as tmp:
             run_ffmpeg(
-                ["-f", "concat", "-safe", "0", "-i", str(list_file), "-map", "0", "-c", "copy", str(tmp)],
+                [
+                    "-f",
+                    "concat",
+                    "-safe",
+                    "0",
+                    "-i",
+                    ffmpeg_path(list_file),
+                    "-map",
+                    "0",
+                    "-c",
+                    "copy",
+                    ffmpeg_path(tmp),
+                ],
                 what=f"joining {len(sources)} files into {dest}",
             )
     finally:

@@ -15,7 +15,7 @@ import av
 import numpy as np
 
 from soccer_highlights.errors import MediaError
-from soccer_highlights.media.probe import open_container, origin_s
+from soccer_highlights.media.probe import open_container, origin_s, video_stream
 
 GAP_TOLERANCE_S = 0.1
 """A jump in audio timestamps larger than this is filled with silence to keep the clock."""
@@ -63,9 +63,7 @@ def iter_frames(
         raise ValueError(f"fps must be positive, got {fps}")
     path = Path(path)
     with open_container(path) as container:
-        if not container.streams.video:
-            raise MediaError(f"{path}: has no video stream")
-        stream = container.streams.video[0]
+        stream = video_stream(container, path)
         origin = origin_s(container)
         rate = stream.average_rate or stream.guessed_rate
         if skip_nonref is None:

@@ -6,6 +6,7 @@ import os
 import subprocess
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 
 from soccer_highlights.errors import MediaError
 
@@ -19,6 +20,12 @@ def ffmpeg_exe() -> str:
     import imageio_ffmpeg
 
     return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def ffmpeg_path(path: str | Path) -> str:
+    """A file as ffmpeg must be told it: through the ``file:`` protocol with an absolute path, so a
+    name with a colon is not read as a protocol and one starting with ``-`` not as an option."""
+    return f"file:{Path(path).resolve()}"
 
 
 def run_ffmpeg(args: Sequence[str], what: str) -> None:

@@ -35,12 +35,19 @@ def open_container(path: str | Path) -> av.container.InputContainer:
         raise MediaError(f"{path}: not a readable media file ({exc})") from None
 
 
+def video_stream(container: av.container.InputContainer, path: Path) -> av.video.stream.VideoStream:
+    """The first real video stream: cover art (an MP3's attached picture) is not a video."""
+    for stream in container.streams.video:
+        if not stream.disposition & av.stream.Disposition.attached_pic:
+            return stream
+    what = "only a still picture (cover art)" if container.streams.video else "no video stream"
+    raise MediaError(f"{path}: has no video stream, {what}: give a match video")
+
+
 def probe(path: str | Path) -> MediaInfo:
     path = Path(path)
     with open_container(path) as container:
-        if not container.streams.video:
-            raise MediaError(f"{path}: has no video stream")
-        video = container.streams.video[0]
+        video = video_stream(container, path)
         audio = container.streams.audio[0] if container.streams.audio else None
         duration_s = _duration_s(container, video)
         if duration_s <= 0:
@@ -76,3 +83,21 @@ def origin_s(container: av.container.InputContainer) -> float:
     """
     start = container.start_time
     return start / av.time_base if start is not None else 0.0
+
+
+def stream_ends_s(path: str | Path) -> tuple[float, float]:
+    """Where the video and the audio really end, from the packets' timestamps (a demux, no decode):
+    a truncated file keeps the full length in its header, its packets do not."""
+    path = Path(path)
+    ends = {"video": 0.0, "audio": 0.0}
+    with open_container(path) as container:
+        origin = origin_s(container)
+        try:
+            for packet in container.demux():
+                if packet.pts is None or packet.stream.type not in ends or packet.time_base is None:
+                    continue
+                end = float((packet.pts + (packet.duration or 0)) * packet.time_base) - origin
+                ends[packet.stream.type] = max(ends[packet.stream.type], end)
+        except av.error.FFmpegError as exc:
+            raise MediaError(f"{path}: unreadable past {max(ends.values()):.2f} s ({exc})") from None
+    return ends["video"], ends["audio"]

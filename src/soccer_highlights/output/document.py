@@ -33,6 +33,7 @@ def segments_document(
     reel_duration_s: float | None = None,
     left_out: Sequence[Segment] = (),
     budget_s: float | None = None,
+    warnings: Sequence[str] = (),
 ) -> dict[str, Any]:
     match_s = sum(h.duration_s for h in halves)
     reel_s = total_duration_s(segments)
@@ -54,6 +55,7 @@ def segments_document(
             "budget_s": round(budget_s, 3) if budget_s is not None else None,
         },
         "settings": settings,
+        "warnings": list(warnings),
     }
 
 

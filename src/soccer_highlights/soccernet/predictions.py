@@ -52,6 +52,8 @@ def parse_predictions(data: object, source: str) -> list[Prediction]:
             raise PredictionsError(f"{where}: half, position and confidence must be numbers, got {pred!r}") from None
         if half not in (1, 2):
             raise PredictionsError(f"{where}: half {half} is not 1 or 2")
+        if not 0.0 <= confidence <= 1.0:  # NaN fails this too
+            raise PredictionsError(f"{where}: confidence {confidence} is not in [0, 1]")
         out.append(Prediction(half, position / 1000.0, label, confidence))
     return out
 

@@ -1,0 +1,162 @@
+"""Never a wrong reel, never a lost file: damaged caches, replaced inputs, concurrent runs, bad
+inputs and options. Each test backs a row of docs/reliability.md."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from cli_helpers import run_cli
+from media_helpers import write_marked_video
+
+import soccer_highlights as sh
+from soccer_highlights.config import ReelConfig
+from soccer_highlights.core import Half, Segment
+from soccer_highlights.media import probe
+from soccer_highlights.media.cut import cut_clip
+from soccer_highlights.output.reel import CLIP_CACHE, clip_name, write_reel
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("reliability") / "marked.mkv"
+    write_marked_video(path, 30.0, [5.0, 15.0, 25.0])
+    return path
+
+
+SEGMENTS = [Segment(1, 2.0, 8.0, 5.0, 0.9, "t"), Segment(1, 12.0, 18.0, 15.0, 0.8, "t")]
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "garbage"])
+def test_a_damaged_cut_in_the_clip_cache_is_cut_again(marked: Path, tmp_path: Path, damage: str) -> None:
+    spec = ReelConfig()
+    half = {1: Half(1, probe(marked).duration_s, marked, True)}
+    cached = tmp_path / CLIP_CACHE / clip_name(SEGMENTS[1], marked, spec)
+    cut_clip(marked, 12.0, 18.0, cached, spec, has_audio=True)
+    data = cached.read_bytes()
+    cached.write_bytes({"empty": b"", "truncated": data[: len(data) // 3], "garbage": os.urandom(5000)}[damage])
+    result = write_reel(SEGMENTS, half, tmp_path / "reel.mp4", spec)
+    assert abs(probe(tmp_path / "reel.mp4").duration_s - 12.0) < 0.15 and result.duration_s == pytest.approx(12.0)
+
+
+def test_a_cut_cached_for_a_replaced_video_is_not_reused(marked: Path, tmp_path: Path) -> None:
+    spec = ReelConfig()
+    video = tmp_path / "match.mkv"
+    video.write_bytes(marked.read_bytes())
+    before = clip_name(SEGMENTS[0], video, spec)
+    write_marked_video(video, 30.0, [6.0])  # a new video at the same path
+    assert clip_name(SEGMENTS[0], video, spec) != before
+
+
+def test_the_feature_cache_follows_the_content_not_the_name(tmp_path: Path) -> None:
+    from soccer_highlights.features.extract import FeatureExtractor
+
+    extractor = FeatureExtractor(cache_root=tmp_path / "cache")
+    video = tmp_path / "clip.mkv"
+    write_marked_video(video, 6.0, [2.0])
+    first = [e.array_path.name for e in extractor.entries(video)]
+    sibling = tmp_path / "clip.mp4"
+    sibling.write_bytes(video.read_bytes())
+    assert [e.array_path.name for e in extractor.entries(sibling)] != first, "clip.mkv and clip.mp4 apart"
+    write_marked_video(video, 6.0, [4.0])  # replaced in place, as synth does
+    assert [e.array_path.name for e in extractor.entries(video)] != first
+
+
+def test_a_corrupt_feature_cache_entry_is_named_discarded_and_recomputed(tmp_path: Path, caplog) -> None:
+    from soccer_highlights.features.extract import FeatureExtractor
+
+    video = tmp_path / "1_224p.mkv"
+    write_marked_video(video, 6.0, [2.0])
+    extractor = FeatureExtractor(cache_root=tmp_path / "cache")
+    good = extractor.ensure(video, with_video=False)
+    _, audio_entry = extractor.entries(video)
+    audio_entry.array_path.write_bytes(audio_entry.array_path.read_bytes()[:200])  # truncated
+    again = extractor.ensure(video, with_video=False)
+    assert again.audio.shape == good.audio.shape
+    assert audio_entry.array_path.name in caplog.text and "recomputed" in caplog.text
+    audio_entry.meta_path.write_text("{not json")
+    assert extractor.ensure(video, with_video=False).audio.shape == good.audio.shape
+
+
+def test_two_runs_into_one_output_folder_cannot_interleave(marked: Path, tmp_path: Path) -> None:
+    from soccer_highlights.fileio import OutputLock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with OutputLock(out):
+        result = run_cli("reel", str(marked), "--out", str(out), "--threshold", "0")
+        assert result.returncode == 2 and "another run" in result.stderr and str(os.getpid()) in result.stderr
+    (out / ".soccer-highlights.lock").write_text("999999999")  # left by a process that is gone
+    assert run_cli("reel", str(marked), "--out", str(out), "--threshold", "0").returncode == 0
+    assert not (out / ".soccer-highlights.lock").exists()
+
+
+def test_an_audio_only_file_with_cover_art_is_not_a_video(tmp_path: Path) -> None:
+    import av
+    import numpy as np
+
+    song = tmp_path / "song.mp3"
+    cover = tmp_path / "cover.png"
+    from PIL import Image
+
+    Image.fromarray(np.full((64, 64, 3), 200, np.uint8)).save(cover)
+    from soccer_highlights.media.ffmpeg import run_ffmpeg
+
+    wav = tmp_path / "tone.wav"
+    with av.open(str(wav), "w") as out:
+        stream = out.add_stream("pcm_s16le", rate=16000, layout="mono")
+        frame = av.AudioFrame.from_ndarray((np.sin(np.arange(48000) / 5) * 3000).astype(np.int16)[None], layout="mono")
+        frame.sample_rate = 16000
+        out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    run_ffmpeg(["-i", str(wav), "-i", str(cover), "-map", "0", "-map", "1", "-disposition:v", "attached_pic",
+                "-c:a", "libmp3lame", str(song)], "making an mp3 with cover art")  # fmt: skip
+    result = run_cli("reel", str(song), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "song.mp3" in result.stderr and "no video stream" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["with space.mkv", "ünïcødé.mkv", "time 12:30.mkv", "-dash.mkv"])
+def test_awkward_file_and_folder_names(marked: Path, tmp_path: Path, name: str) -> None:
+    video = tmp_path / name
+    video.write_bytes(marked.read_bytes())
+    out = tmp_path / f"-out {name}"
+    result = run_cli("reel", f"./{name}", "--out", f"./{out.name}", "--threshold", "0", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert probe(out / "reel.mp4").has_audio
+
+
+def test_writes_that_fail_are_one_line_errors_naming_the_path(marked: Path, tmp_path: Path) -> None:
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("mine")
+    result = run_cli("reel", str(marked), "--out", str(a_file), "--threshold", "0")
+    assert result.returncode == 2 and "not-a-folder" in result.stderr and "Traceback" not in result.stderr
+    assert a_file.read_text() == "mine"
+    folder = tmp_path / "predictions"
+    folder.mkdir()
+    result = run_cli("reel", str(marked), "--out", str(tmp_path / "o"), "--predictions", str(folder))
+    assert result.returncode == 2 and "predictions" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_nothing_to_cut_names_the_cause_and_the_advice_can_be_followed(marked: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    empty = tmp_path / "results_spotting.json"
+    empty.write_text(json.dumps({"predictions": []}))
+    result = run_cli("reel", str(marked), "--out", str(out), "--predictions", str(empty))
+    assert result.returncode == 2 and "no predictions" in result.stderr
+    result = run_cli("reel", str(marked), "--out", str(out), "--threshold", "0.99", "--force")
+    assert result.returncode == 2 and "highest score" in result.stderr and "--force" in result.stderr
+    again = run_cli("reel", str(marked), "--out", str(out), "--threshold", "0", "--force")
+    assert again.returncode == 0, again.stderr
+
+
+def test_predictions_outside_the_video_are_dropped_with_a_warning(marked: Path) -> None:
+    from soccer_highlights.detectors.imported import PredictionsDetector
+    from soccer_highlights.soccernet import Prediction
+
+    length = probe(marked).duration_s
+    preds = [Prediction(1, -5.0, "Goal", 0.9), Prediction(1, length + 100, "Goal", 0.9), Prediction(1, 15, "Goal", 0.9)]
+    found = sh.highlights(marked, PredictionsDetector(preds))
+    assert [s.peak_s for s in found.segments] == [pytest.approx(15.25, abs=0.3)]
+    assert any("outside" in w for w in found.warnings)
