@@ -160,3 +160,47 @@ def test_predictions_outside_the_video_are_dropped_with_a_warning(marked: Path) 
     found = sh.highlights(marked, PredictionsDetector(preds))
     assert [s.peak_s for s in found.segments] == [pytest.approx(15.25, abs=0.3)]
     assert any("outside" in w for w in found.warnings)
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if text in (proc / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_sigterm_stops_ffmpeg_keeps_finished_cuts_and_a_rerun_resumes(synthetic_games, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "soccer_highlights.cli", "reel", str(synthetic_games[0].path), "--out", str(out),
+           "--threshold", "0", "--budget", "none"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    clips = out / CLIP_CACHE
+
+    def finished() -> set[str]:  # pathlib's glob also matches the hidden half-made ones
+        return {p.name for p in clips.glob("*.mkv") if not p.name.startswith(".")}
+
+    deadline = time.time() + 120
+    while time.time() < deadline and not finished():
+        time.sleep(0.05)
+    assert finished(), "the run reached the cutting stage"
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, stderr
+    assert "a re-run resumes" in stderr or "again resumes" in stderr
+    time.sleep(0.2)
+    assert _processes_mentioning(str(clips)) == [], "no ffmpeg left writing into the output"
+    assert finished() and not list(clips.glob(".*.partial-*")), "finished cuts kept, half-made ones gone"
+    assert not (out / "reel.mp4").exists() and not (out / ".soccer-highlights.lock").exists()
+    rerun = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    assert probe(out / "reel.mp4").duration_s > 0 and not clips.exists()

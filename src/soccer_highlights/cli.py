@@ -8,6 +8,7 @@ line and exit with 2 (``-v`` adds the traceback); anything else is a bug and kee
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -536,8 +537,23 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C (finished work kept) but ending with 143."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    global _terminated
+    _terminated = True
+    raise _Terminated
+
+
+_terminated = False
+INTERRUPTED_EXIT, TERMINATED_EXIT = 130, 143
+
+
 def main() -> None:
     """The ``soccer-highlights`` command."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         app()
     except SoccerHighlightsError as exc:
@@ -547,8 +563,12 @@ def main() -> None:
             raise
         _fail(f"{exc.filename}: {exc.strerror or exc}")
     except SystemExit as exit_:
-        if exit_.code == 130:
-            console.print("interrupted: finished outputs are kept, a re-run resumes")
+        if exit_.code == INTERRUPTED_EXIT:
+            from soccer_highlights.media.ffmpeg import stop_ffmpeg
+
+            stop_ffmpeg()
+            console.print("interrupted: finished outputs and cuts are kept; the same command again resumes from them")
+            sys.exit(TERMINATED_EXIT if _terminated else INTERRUPTED_EXIT)
         raise
 
 

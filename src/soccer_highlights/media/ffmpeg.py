@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -28,10 +29,36 @@ def ffmpeg_path(path: str | Path) -> str:
     return f"file:{Path(path).resolve()}"
 
 
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+
+
 def run_ffmpeg(args: Sequence[str], what: str) -> None:
-    """Run ffmpeg quietly; on failure raise :class:`MediaError` with ``what`` and ffmpeg's last words."""
+    """Run ffmpeg quietly; on failure raise :class:`MediaError` with ``what`` and ffmpeg's last words.
+
+    Every running ffmpeg is registered, so an interrupted run can stop them all
+    (:func:`stop_ffmpeg`) rather than leave them writing after it is gone."""
     cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        tail = "\n".join(result.stderr.strip().splitlines()[-5:])
-        raise MediaError(f"{what}: ffmpeg exited with {result.returncode}: {tail}")
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        with _running_lock:
+            _running.add(process)
+        try:
+            _, stderr = process.communicate()
+        except BaseException:
+            process.kill()
+            raise
+        finally:
+            with _running_lock:
+                _running.discard(process)
+    if process.returncode != 0:
+        tail = "\n".join(stderr.strip().splitlines()[-5:])
+        raise MediaError(f"{what}: ffmpeg exited with {process.returncode}: {tail}")
+
+
+def stop_ffmpeg() -> int:
+    """Kill every ffmpeg this process started that is still running; returns how many."""
+    with _running_lock:
+        running = list(_running)
+    for process in running:
+        process.kill()
+    return len(running)

@@ -21,6 +21,7 @@ from soccer_highlights.core import Half, Segment
 from soccer_highlights.errors import MediaError, NothingToCutError
 from soccer_highlights.fileio import clean_stale_partials, file_identity
 from soccer_highlights.media.cut import concat_clips, cut_clip, frame_aligned
+from soccer_highlights.media.ffmpeg import stop_ffmpeg
 from soccer_highlights.media.probe import probe, stream_ends_s
 
 CLIP_CACHE = ".clips"
@@ -89,6 +90,7 @@ def write_reel(
         except BaseException:
             for future in pending:
                 future.cancel()
+            stop_ffmpeg()  # the cuts in flight: a finished cut is kept, a half-made one is not
             raise
     concat_clips(clips, dest, durations, spec.audio_bitrate, spec.aac_coder)
     problem = _reel_problem(dest, sum(durations), len(clips), spec.fps)
