@@ -204,3 +204,118 @@ def test_sigterm_stops_ffmpeg_keeps_finished_cuts_and_a_rerun_resumes(synthetic_
     rerun = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert probe(out / "reel.mp4").duration_s > 0 and not clips.exists()
+
+
+def test_every_command_that_writes_refuses_to_replace_without_force(synthetic_games, tmp_path: Path) -> None:
+    game = synthetic_games[1].path
+    labels = game / "Labels-v2.json"
+    before = labels.read_bytes()
+    preds = tmp_path / "preds"
+    evaluate = run_cli("evaluate", str(game), "--predictions", str(preds), "--out", str(labels))
+    assert evaluate.returncode == 2 and "--force" in evaluate.stderr and labels.read_bytes() == before
+    video = game / "1_224p.mkv"
+    plot = run_cli("evaluate", str(game), "--predictions", str(preds), "--plot", str(video), "--force")
+    assert plot.returncode == 2 and "ending in .png" in plot.stderr
+    metrics = run_cli("reel-metrics", str(game), "--segments", str(tmp_path), "--out", str(labels))
+    assert metrics.returncode == 2 and labels.read_bytes() == before
+    root = tmp_path / "synth"
+    assert run_cli("synth", str(root), "--minutes", "0.5").returncode == 0
+    again = run_cli("synth", str(root), "--minutes", "0.5")  # the same seed names the same game
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert run_cli("synth", str(root), "--minutes", "0.5", "--force").returncode == 0
+
+
+def test_a_batch_goes_on_past_a_bad_game_and_lists_it(synthetic_games, tmp_path: Path) -> None:
+    import shutil
+
+    tree = tmp_path / "tree"
+    good = tree / "league" / "season" / "good"
+    shutil.copytree(synthetic_games[0].path, good)
+    bad = tree / "league" / "season" / "broken"
+    bad.mkdir(parents=True)
+    (bad / "1_224p.mkv").write_bytes(b"\x1aE\xdf\xa3" + os.urandom(3000))
+    (bad / "Labels-v2.json").write_text('{"annotations": []}')
+    result = run_cli("plan", str(tree), "--out", str(tmp_path / "plans"))
+    assert result.returncode == 1, result.stderr
+    assert "1 of 2 games failed" in result.stderr and "broken" in result.stderr
+    assert (tmp_path / "plans" / "league" / "season" / "good" / "segments.json").is_file()
+    features = run_cli("features", str(tree), "--weights", "random")
+    assert features.returncode == 1 and "1 of 3 half videos failed" in features.stderr
+
+
+def _encode(path: Path, size: tuple[int, int], fps: int, seconds: float, rate: int, layout: str, vfr=False) -> None:
+    """A small real H.264 (+ AAC) file with a loud stretch in the middle, made with PyAV's encoders."""
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = size[0], size[1], "yuv420p"
+        video.options = {"preset": "ultrafast"}
+        video.time_base = Fraction(1, 1000)
+        audio = out.add_stream("aac", rate=rate, layout=layout) if layout else None
+        t_ms = 0.0
+        for i in range(int(seconds * fps)):
+            frame = av.VideoFrame.from_ndarray(np.full((size[1], size[0], 3), (i * 7) % 255, np.uint8), format="rgb24")
+            frame.pts, frame.time_base = int(t_ms), Fraction(1, 1000)
+            out.mux(video.encode(frame))
+            t_ms += 1000 / fps * (1.6 if vfr and i % 3 == 0 else 0.7 if vfr else 1.0)
+        out.mux(video.encode(None))
+        if audio is not None:
+            n = int(seconds * rate)
+            t = np.arange(n) / rate
+            sound = (0.02 + 0.4 * ((t > seconds / 2 - 1) & (t < seconds / 2 + 1))) * np.random.default_rng(0).normal(
+                size=n
+            )
+            channels = 1 if layout == "mono" else 2
+            data = np.tile(sound.astype(np.float32), (channels, 1))
+            for start in range(0, n, 1024):
+                frame = av.AudioFrame.from_ndarray(
+                    np.ascontiguousarray(data[:, start : start + 1024]), format="fltp", layout=layout
+                )
+                frame.sample_rate, frame.pts, frame.time_base = rate, start, Fraction(1, rate)
+                out.mux(audio.encode(frame))
+            out.mux(audio.encode(None))
+
+
+@pytest.mark.parametrize(
+    "size, fps, rate, layout, vfr",
+    [((320, 180), 30, 44_100, "mono", False), ((180, 320), 60, 48_000, "stereo", False),
+     ((1920, 1080), 50, 48_000, "stereo", False), ((398, 224), 25, 22_050, "mono", True)],
+    ids=["320x180-30fps-mono-44k", "portrait-60fps", "1080p-50fps", "vfr-22k-mono"],
+)  # fmt: skip
+def test_odd_videos_make_reels_of_the_one_spec(tmp_path: Path, size, fps, rate, layout, vfr) -> None:
+    video = tmp_path / "odd.mkv"
+    _encode(video, size, fps, 12.0, rate, layout, vfr)
+    result = run_cli("reel", str(video), "--out", str(tmp_path / "out"), "--threshold", "0")
+    assert result.returncode == 0, result.stderr
+    info = probe(tmp_path / "out" / "reel.mp4")
+    assert (info.width, info.height, info.fps, info.sample_rate, info.channels) == (398, 224, 25.0, 48_000, 2)
+    planned = sum(
+        s["end_s"] - s["start_s"] for s in json.loads((tmp_path / "out" / "segments.json").read_text())["segments"]
+    )
+    assert abs(info.duration_s - planned) < 0.2
+
+
+def test_a_video_without_sound_or_a_file_without_bytes_is_a_clear_error(tmp_path: Path) -> None:
+    mute = tmp_path / "mute.mkv"
+    _encode(mute, (320, 180), 25, 4.0, 48_000, "")
+    result = run_cli("reel", str(mute), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2 and "mute.mkv" in result.stderr and "no audio" in result.stderr
+    empty = tmp_path / "empty.mkv"
+    empty.write_bytes(b"")
+    result = run_cli("reel", str(empty), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2 and "empty.mkv" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_read_only_video_folder_keeps_its_features_in_the_user_cache(tmp_path: Path, monkeypatch) -> None:
+    from soccer_highlights.features.cache import CACHE_DIR, cache_folder
+
+    game = tmp_path / "game"
+    game.mkdir()
+    (game / CACHE_DIR).write_text("a file where the cache folder would go")  # the folder cannot be made
+    monkeypatch.setenv("SOCCER_HIGHLIGHTS_CACHE", str(tmp_path / "user-cache"))
+    folder = cache_folder(game / "1_224p.mkv")
+    assert folder.is_relative_to(tmp_path / "user-cache") and folder.name.startswith("game-")

@@ -15,7 +15,7 @@ from typing import Any
 from soccer_highlights.api import Highlights, highlights
 from soccer_highlights.detectors import Detector, get_detector
 from soccer_highlights.detectors.imported import PredictionsDetector
-from soccer_highlights.errors import InputError
+from soccer_highlights.errors import InputError, SoccerHighlightsError
 from soccer_highlights.fileio import atomic_write_json, refuse_overwrite
 from soccer_highlights.soccernet.layout import find_games
 from soccer_highlights.soccernet.predictions import RESULTS_FILE, write_predictions
@@ -31,6 +31,8 @@ class GameResult:
     highlights: Highlights | None
     skipped: str | None = None
     """Why the game was not planned (no predictions file for it), or None."""
+    failed: str | None = None
+    """The error that stopped this game (the others go on), or None."""
 
 
 def plan_tree(
@@ -63,16 +65,25 @@ def plan_tree(
             else:
                 detector = PredictionsDetector.from_file(pred_file)
         if result.skipped is None:
-            if own:
-                for name in (RESULTS_FILE, CURVES_FILE):
-                    refuse_overwrite(game_out / name, force)
-            found = highlights(game.path, detector, **(budget or {}))
-            found.write(game_out, force=force, plan_only=True)
-            if own:
-                write_predictions(game_out / RESULTS_FILE, key, found.predictions())
-                atomic_write_json(game_out / CURVES_FILE, {"curves": [c.to_json() for c in found.curves]})
-            result = GameResult(key, game_out, found)
+            try:
+                result = _plan_game(game.path, key, game_out, detector, own, budget, force)
+            except (SoccerHighlightsError, OSError) as exc:  # one bad game must not stop a tree
+                result = GameResult(key, game_out, None, failed=str(exc))
         results.append(result)
         if on_game:
             on_game(result)
     return results
+
+
+def _plan_game(
+    path: Path, key: str, out: Path, detector: Detector, own: bool, budget: dict[str, Any] | None, force: bool
+) -> GameResult:
+    if own:
+        for name in (RESULTS_FILE, CURVES_FILE):
+            refuse_overwrite(out / name, force)
+    found = highlights(path, detector, **(budget or {}))
+    found.write(out, force=force, plan_only=True)
+    if own:
+        write_predictions(out / RESULTS_FILE, key, found.predictions())
+        atomic_write_json(out / CURVES_FILE, {"curves": [c.to_json() for c in found.curves]})
+    return GameResult(key, out, found)

@@ -109,6 +109,7 @@ def synth(
             "about 500 kb/s, decoding like SoccerNet's 224p files)."
         ),
     ] = SynthConfig.encoding,
+    force: Annotated[bool, typer.Option(help="Replace games that already exist.")] = False,
 ) -> None:
     """Write synthetic matches (H.264 + AAC MKV halves and Labels-v2.json) for tests and demos.
 
@@ -120,7 +121,7 @@ def synth(
     cfg = SynthConfig(minutes=minutes, encoding=encoding)
     with _progress() as bar:
         task = bar.add_task("encoding games", total=games)
-        for game in synth_games(out_dir, games, cfg, seed):
+        for game in synth_games(out_dir, games, cfg, seed, force=force):
             n_high = sum(len(p.highlights) for p in game.plans)
             bar.console.print(f"wrote {game.path} ({n_high} highlight events)")
             bar.advance(task)
@@ -276,6 +277,27 @@ def _print_summary(found: Highlights, highlight_classes: frozenset[str]) -> None
         console.print(f"highlight events covered: {coverage.covered}/{coverage.total} ({coverage.recall:.0%})")
 
 
+def _check_output(path: Path | None, suffix: str, force: bool) -> None:
+    """An output file named for what it holds, replaced only with --force, checked before any work."""
+    from soccer_highlights.fileio import refuse_overwrite
+
+    if path is None:
+        return
+    if path.suffix.lower() != suffix:
+        raise ConfigError(f"{path}: this output is {suffix[1:].upper()}; give a file name ending in {suffix}")
+    refuse_overwrite(path, force)
+
+
+def _report_failures(failures: list[tuple[str, str]], total: int, what: str) -> None:
+    """After a batch: every failure listed once more, and a non-zero exit if there was any."""
+    if not failures:
+        return
+    console.print(f"[red]{len(failures)} of {total} {what} failed:[/]")
+    for name, error in failures:
+        console.print(f"  {escape(name)}: {escape(error)}", soft_wrap=True)
+    raise typer.Exit(code=1)
+
+
 def _mmss(seconds: float) -> str:
     return f"{int(seconds // 60):02d}:{seconds % 60:04.1f}"
 
@@ -307,13 +329,16 @@ def plan(
         task = bar.add_task("planning games", total=None)
 
         def on_game(result) -> None:
-            if result.skipped:
-                bar.console.print(f"[yellow]{result.game}: {result.skipped}, skipped")
+            if result.failed:
+                bar.console.print(f"[red]{escape(result.game)}: failed: {escape(result.failed)}", soft_wrap=True)
+            elif result.skipped:
+                bar.console.print(f"[yellow]{escape(result.game)}: {result.skipped}, skipped")
             elif not result.highlights.segments:
-                bar.console.print(f"[yellow]{result.game}: no moment scored above the threshold")
+                bar.console.print(f"[yellow]{escape(result.game)}: {escape(result.highlights.why_empty())}")
             bar.advance(task)
 
-        plan_tree(root, out, detector, predictions, budget_overrides(budget), force, on_game)
+        results = plan_tree(root, out, detector, predictions, budget_overrides(budget), force, on_game)
+    _report_failures([(r.game, r.failed) for r in results if r.failed], len(results), "games")
 
 
 @app.command()
@@ -340,13 +365,19 @@ def features(
     if not videos:
         raise InputError(f"{root}: no half videos found")
     extractor = FeatureExtractor(VideoFeatureSettings(backbone, weights, fps), device=_device())
+    failures: list[tuple[str, str]] = []
     with _progress() as bar:
         for video in videos:
-            if extractor.is_cached(video):
-                bar.console.print(f"cached: {video}")
-                continue
-            task = bar.add_task(f"{video.parent.name[-30:]}/{video.name}", total=probe(video).duration_s)
-            extractor.ensure(video, lambda t, task=task: bar.update(task, completed=t))
+            try:
+                if extractor.is_cached(video):
+                    bar.console.print(f"cached: {video}")
+                    continue
+                task = bar.add_task(f"{video.parent.name[-30:]}/{video.name}", total=probe(video).duration_s)
+                extractor.ensure(video, lambda t, task=task: bar.update(task, completed=t))
+            except (SoccerHighlightsError, OSError) as exc:  # one bad video must not stop a tree
+                failures.append((str(video), str(exc)))
+                bar.console.print(f"[red]{escape(str(video))}: failed: {escape(str(exc))}", soft_wrap=True)
+    _report_failures(failures, len(videos), "half videos")
 
 
 @app.command()
@@ -443,12 +474,15 @@ def evaluate(
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Write the full result as JSON here.")] = None,
     plot: Annotated[Path | None, typer.Option(help="Write precision-recall curves per class (PNG) here.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace existing --out and --plot files.")] = False,
 ) -> None:
     """SoccerNet action-spotting Average-mAP, exactly as the official evaluator computes it."""
     from soccer_highlights.evaluation.soccernet_eval import evaluate_tree
     from soccer_highlights.evaluation.spotting import METRIC_DELTAS_S, precision_recall_curves
     from soccer_highlights.fileio import atomic_write_json
 
+    _check_output(out, ".json", force)
+    _check_output(plot, ".png", force)
     evaluation = evaluate_tree(root, predictions, metric=metric, split=split)
     result = evaluation.result
     table = Table(title=f"Average-mAP ({metric}) over {len(evaluation.games)} games")
@@ -491,12 +525,14 @@ def reel_metrics_command(
     ],
     classes: Annotated[str, typer.Option(help="Highlight classes (comma-separated).")] = HIGHLIGHT_CLASS_LIST,
     out: Annotated[Path | None, typer.Option(help="Write per-game and total metrics as JSON here.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
 ) -> None:
     """What reels contain: events covered per class, focus, length and peak timing, per game and in total."""
     from soccer_highlights.evaluation.reel_metrics import reel_metrics_tree, total
     from soccer_highlights.fileio import atomic_write_json
     from soccer_highlights.soccernet.classes import parse_class_list
 
+    _check_output(out, ".json", force)
     rows, skipped = reel_metrics_tree(root, segments, parse_class_list(classes))
     if skipped:
         console.print(f"[yellow]{len(skipped)} labelled game(s) have no segments.json under {segments}: skipped")

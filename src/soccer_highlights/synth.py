@@ -30,7 +30,7 @@ import numpy as np
 
 from soccer_highlights.config import SynthConfig
 from soccer_highlights.errors import ConfigError
-from soccer_highlights.fileio import atomic_path, atomic_write_text
+from soccer_highlights.fileio import atomic_path, atomic_write_text, refuse_overwrite
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 from soccer_highlights.soccernet.labels import Event, events_to_json
 
@@ -401,10 +401,14 @@ def synth_game(
     halves: tuple[int, ...] = (1, 2),
     extra_highlights_s: dict[int, tuple[float, ...]] | None = None,
     progress: Callable[[float], None] | None = None,
+    force: bool = False,
 ) -> SynthGame:
-    """Write one game folder: ``{half}_224p.mkv`` per half, ``Labels-v2.json`` and ``synth_truth.json``."""
+    """Write one game folder: ``{half}_224p.mkv`` per half, ``Labels-v2.json`` and ``synth_truth.json``
+    (an existing game is replaced only with ``force``)."""
     if cfg.minutes <= 0:
         raise ConfigError(f"a synthetic half needs a positive length in minutes, got {cfg.minutes}")
+    for name in ("Labels-v2.json", *(f"{h}_224p.mkv" for h in halves)):
+        refuse_overwrite(game_dir / name, force)
     game_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     plans = tuple(plan_half(rng, h, cfg, (extra_highlights_s or {}).get(h, ())) for h in halves)
@@ -432,8 +436,8 @@ def synth_game(
     return SynthGame(game_dir, plans)
 
 
-def synth_games(root: Path, n_games: int, cfg: SynthConfig, seed: int) -> Iterator[SynthGame]:
+def synth_games(root: Path, n_games: int, cfg: SynthConfig, seed: int, force: bool = False) -> Iterator[SynthGame]:
     """Games in SoccerNet's ``league/season/game`` layout under ``root``."""
     for g in range(n_games):
         game_dir = root / "synthetic-league" / "2026-2027" / f"game-{g:03d}-seed{seed}"
-        yield synth_game(game_dir, cfg, seed=seed * 1000 + g)
+        yield synth_game(game_dir, cfg, seed=seed * 1000 + g, force=force)
