@@ -319,3 +319,39 @@ def test_a_read_only_video_folder_keeps_its_features_in_the_user_cache(tmp_path:
     monkeypatch.setenv("SOCCER_HIGHLIGHTS_CACHE", str(tmp_path / "user-cache"))
     folder = cache_folder(game / "1_224p.mkv")
     assert folder.is_relative_to(tmp_path / "user-cache") and folder.name.startswith("game-")
+
+
+def test_a_truncated_file_is_reported_and_its_reel_holds_only_what_is_there(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.mkv"
+    _encode(whole, (320, 180), 25, 30.0, 48_000, "stereo")
+    cut = tmp_path / "cut.mkv"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    found = sh.highlights(cut, threshold=0)
+    assert any("truncated" in w and "cut.mkv" in w for w in found.warnings), found.warnings
+    heard_s = len(found.curves[0].scores) * found.curves[0].hop_s
+    assert heard_s < 0.8 * probe(cut).duration_s
+    assert all(s.peak_s <= heard_s for s in found.segments)
+    result = run_cli("reel", str(cut), "--out", str(tmp_path / "out"), "--threshold", "0")
+    assert "warning:" in result.stderr and "truncated" in result.stderr
+
+
+def test_labels_past_the_end_of_the_video_are_reported(marked: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "Labels-v2.json"
+    labels.write_text(json.dumps({"annotations": [
+        {"gameTime": "1 - 00:05", "label": "Goal", "position": "5000"},
+        {"gameTime": "1 - 40:00", "label": "Goal", "position": "2400000"},
+    ]}))  # fmt: skip
+    found = sh.highlights(marked, labels=labels, threshold=0)
+    assert any("past the end" in w and "first at 2400.0 s" in w for w in found.warnings)
+
+
+def test_weights_that_are_not_weights_are_a_clear_error(marked: Path, tmp_path: Path) -> None:
+    from soccer_highlights.errors import BackboneWeightsError
+    from soccer_highlights.features.backbones import get_backbone
+
+    notes = tmp_path / "weights.pth"
+    notes.write_text("not a tensor")
+    with pytest.raises(BackboneWeightsError, match=r"weights\.pth: not usable weights"):
+        get_backbone("efficientnet_lite0", weights=str(notes))
+    result = run_cli("features", str(marked), "--weights", str(notes))
+    assert result.returncode != 0 and "not usable weights" in result.stderr and "Traceback" not in result.stderr

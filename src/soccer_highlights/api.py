@@ -60,6 +60,21 @@ class Match:
     labels: GameLabels | None
 
     @property
+    def notes(self) -> list[str]:
+        """Labelled events that the videos cannot show (past a half's end): reported, not cut."""
+        if self.labels is None:
+            return []
+        notes = []
+        for half in self.halves.values():
+            late = [e for e in self.labels.of_half(half.half) if e.time_s > half.duration_s + EDGE_TOLERANCE_S]
+            if late:
+                notes.append(
+                    f"half {half.half}: {len(late)} labelled event(s) lie past the end of its "
+                    f"{half.duration_s:.1f} s video (first at {late[0].time_s:.1f} s): are these the right labels?"
+                )
+        return notes
+
+    @property
     def duration_s(self) -> float:
         return sum(h.duration_s for h in self.halves.values())
 
@@ -135,7 +150,7 @@ class Highlights:
     @property
     def warnings(self) -> list[str]:
         """What the detector noticed that a user should hear (see ``ScoreCurve.notes``)."""
-        return [note for curve in self.curves for note in curve.notes]
+        return self.match.notes + [note for curve in self.curves for note in curve.notes]
 
     def why_empty(self) -> str:
         """Why nothing was planned, in words a user can act on."""

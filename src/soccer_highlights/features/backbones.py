@@ -100,10 +100,15 @@ def file_id(path: Path) -> str:
 def _load_state_dict(module: nn.Module, path: Path, strict: bool = True) -> None:
     if not path.is_file():
         raise BackboneWeightsError(f"{path}: no such weights file")
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    if isinstance(state, dict) and "state_dict" in state:
-        state = state["state_dict"]
-    module.load_state_dict(state, strict=strict)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        if isinstance(state, dict) and "state_dict" in state:
+            state = state["state_dict"]
+        if not isinstance(state, dict):
+            raise TypeError(f"it holds a {type(state).__name__}, not a state dict")
+        module.load_state_dict(state, strict=strict)
+    except Exception as exc:  # torch raises many types for files that are not weights of this network
+        raise BackboneWeightsError(f"{path}: not usable weights for {type(module).__name__} ({exc})") from None
 
 
 def _efficientnet_lite0(weights: str | None) -> Backbone:
