@@ -120,6 +120,8 @@ def test_audio_and_video_windows_share_one_clock(marked: Path) -> None:
 def test_rows_are_streamed_to_the_cache_and_an_interrupted_stream_leaves_nothing(tmp_path: Path) -> None:
     from soccer_highlights.features.cache import entry_for
 
+    for half in (1, 2):  # entries are keyed by the video's content, so the videos must exist
+        (tmp_path / f"{half}_224p.mkv").write_bytes(bytes([half]) * 100)
     entry = entry_for(tmp_path / "1_224p.mkv", "video", "k")
     rng = np.random.default_rng(0)
     blocks = [rng.standard_normal((n, 5)).astype(np.float32) for n in (3, 8, 1)]

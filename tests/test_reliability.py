@@ -89,8 +89,10 @@ def test_two_runs_into_one_output_folder_cannot_interleave(marked: Path, tmp_pat
         result = run_cli("reel", str(marked), "--out", str(out), "--threshold", "0")
         assert result.returncode == 2 and "another run" in result.stderr and str(os.getpid()) in result.stderr
     (out / ".soccer-highlights.lock").write_text("999999999")  # left by a process that is gone
+    stale = out / ".reel.partial-999999999.mp4"  # half a reel from a run that was killed
+    stale.write_bytes(b"half a reel")
     assert run_cli("reel", str(marked), "--out", str(out), "--threshold", "0").returncode == 0
-    assert not (out / ".soccer-highlights.lock").exists()
+    assert not (out / ".soccer-highlights.lock").exists() and not stale.exists()
 
 
 def test_an_audio_only_file_with_cover_art_is_not_a_video(tmp_path: Path) -> None:
@@ -149,6 +151,8 @@ def test_nothing_to_cut_names_the_cause_and_the_advice_can_be_followed(marked: P
     assert result.returncode == 2 and "highest score" in result.stderr and "--force" in result.stderr
     again = run_cli("reel", str(marked), "--out", str(out), "--threshold", "0", "--force")
     assert again.returncode == 0, again.stderr
+    zero = run_cli("reel", str(marked), "--out", str(out), "--budget", "0", "--force")
+    assert zero.returncode == 2 and "budget_s must be in (0, inf]" in zero.stderr
 
 
 def test_predictions_outside_the_video_are_dropped_with_a_warning(marked: Path) -> None:
@@ -223,6 +227,13 @@ def test_every_command_that_writes_refuses_to_replace_without_force(synthetic_ga
     again = run_cli("synth", str(root), "--minutes", "0.5")  # the same seed names the same game
     assert again.returncode == 2 and "--force" in again.stderr
     assert run_cli("synth", str(root), "--minutes", "0.5", "--force").returncode == 0
+    bad_value = run_cli("synth", str(root), "--minutes", "-1")
+    assert bad_value.returncode == 2 and "minutes must be in [0.5, 120]" in bad_value.stderr
+    broken = tmp_path / "labels-tree" / "g"
+    broken.mkdir(parents=True)
+    (broken / "Labels-v2.json").write_text('{"annotations": [{"gameTime": "3 - 00:10", "label": "Goal"}]}')
+    malformed = run_cli("evaluate", str(broken), "--predictions", str(tmp_path))
+    assert malformed.returncode == 2 and "Labels-v2.json: annotation 0" in malformed.stderr
 
 
 def test_a_batch_goes_on_past_a_bad_game_and_lists_it(synthetic_games, tmp_path: Path) -> None:
@@ -241,6 +252,8 @@ def test_a_batch_goes_on_past_a_bad_game_and_lists_it(synthetic_games, tmp_path:
     assert (tmp_path / "plans" / "league" / "season" / "good" / "segments.json").is_file()
     features = run_cli("features", str(tree), "--weights", "random")
     assert features.returncode == 1 and "1 of 3 half videos failed" in features.stderr
+    again = run_cli("plan", str(tree), "--out", str(tmp_path / "plans"))
+    assert again.returncode == 1 and "--force" in again.stderr, "another run's results_spotting.json is kept"
 
 
 def _encode(path: Path, size: tuple[int, int], fps: int, seconds: float, rate: int, layout: str, vfr=False) -> None:
@@ -355,3 +368,16 @@ def test_weights_that_are_not_weights_are_a_clear_error(marked: Path, tmp_path: 
         get_backbone("efficientnet_lite0", weights=str(notes))
     result = run_cli("features", str(marked), "--weights", str(notes))
     assert result.returncode != 0 and "not usable weights" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_joined_reel_that_does_not_match_its_plan_is_caught(marked: Path, tmp_path: Path) -> None:
+    from soccer_highlights.output.reel import _reel_problem
+
+    spec = ReelConfig()
+    reel = tmp_path / "reel.mp4"
+    write_reel(SEGMENTS, {1: Half(1, probe(marked).duration_s, marked, True)}, reel, spec)
+    assert _reel_problem(reel, 12.0, 2, spec.fps) is None
+    assert "lasts 12.0" in _reel_problem(reel, 24.0, 2, spec.fps), "a missing clip shows in the length"
+    silent = tmp_path / "silent.mkv"
+    write_marked_video(silent, 3.0, [], with_audio=False)
+    assert _reel_problem(silent, 3.0, 1, spec.fps) == "the joined reel has no sound"
