@@ -121,6 +121,13 @@ def open_match(source: str | Path, labels: str | Path | None = None, predictions
     return Match(source, halves, game_labels)
 
 
+def check_outputs(out_dir: str | Path, force: bool = False, plan_only: bool = False) -> None:
+    """Refuse (before any work) to replace the outputs of an earlier run without ``force``."""
+    names = (SEGMENTS_FILE, TIMELINE_FILE, REVIEW_FILE) + (() if plan_only else (REEL_FILE,))
+    for name in names:
+        refuse_overwrite(Path(out_dir) / name, force)
+
+
 @dataclass(frozen=True)
 class Outputs:
     """The files one :meth:`Highlights.write` made (``reel`` is None when nothing was cut)."""
@@ -264,9 +271,7 @@ class Highlights:
         cut = bool(self.segments) and not plan_only
         if cut:
             self.match.require_videos()  # fail before any work, not after it
-        names = (SEGMENTS_FILE, TIMELINE_FILE, REVIEW_FILE) + (() if plan_only else (REEL_FILE,))
-        for name in names:
-            refuse_overwrite(out_dir / name, force)
+        check_outputs(out_dir, force, plan_only)
         out_dir.mkdir(parents=True, exist_ok=True)
         reel = self.write_reel(out_dir / REEL_FILE, force=True, progress=progress) if cut else None
         if not cut and not plan_only:

@@ -218,7 +218,7 @@ def reel(
 
     Example: soccer-highlights reel "game/" --out reel_out --budget 300
     """
-    from soccer_highlights.api import highlights
+    from soccer_highlights.api import check_outputs, highlights
     from soccer_highlights.soccernet.classes import parse_class_list
 
     highlight_classes = parse_class_list(classes)
@@ -228,6 +228,7 @@ def reel(
         from soccer_highlights.api import highlights_from_segments
 
         with OutputLock(out), _progress() as bar:
+            check_outputs(out, force, plan_only)
             found = highlights_from_segments(video, segments, labels)
             outputs = found.write(out, force=force, plan_only=plan_only, progress=_progress_callback(bar))
         if not found.segments:
@@ -245,6 +246,7 @@ def reel(
     }
     overrides = {k: v for k, v in given.items() if v is not None} | budget_overrides(budget)
     with OutputLock(out), _progress() as bar:  # held from the start: a second run fails before scoring
+        check_outputs(out, force, plan_only)
         on_progress = _progress_callback(bar)
         found = highlights(video, detector, labels=labels, progress=on_progress, **overrides)
         outputs = found.write(out, force=force, plan_only=plan_only, progress=on_progress)
