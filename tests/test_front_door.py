@@ -188,3 +188,10 @@ def test_train_flags_read_without_double_negatives() -> None:
     assert result.returncode == 0
     assert "--audio / --no-audio" in result.stdout and "--video / --no-video" in result.stdout
     assert "no-no-" not in result.stdout
+    for flag in ("--devices", "--strategy", "--num-nodes", "--precision"):
+        assert flag in result.stdout, "Lightning's distribution settings pass through"
+    assert TrainConfig(devices="0,2").lightning_devices == [0, 2] and TrainConfig(devices="-1").lightning_devices == -1
+    with pytest.raises(ConfigError, match="precision must be one of"):
+        TrainConfig(precision="fp8")
+    with pytest.raises(ConfigError, match="devices must be"):
+        TrainConfig(devices="two")

@@ -28,7 +28,7 @@ from soccer_highlights.config import (
     VideoFeatureSettings,
     budget_overrides,
 )
-from soccer_highlights.errors import ConfigError, InputError, NothingToCutError, SoccerHighlightsError
+from soccer_highlights.errors import ConfigError, NothingToCutError, SoccerHighlightsError
 from soccer_highlights.fileio import OutputLock
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 
@@ -304,6 +304,28 @@ def _mmss(seconds: float) -> str:
     return f"{int(seconds // 60):02d}:{seconds % 60:04.1f}"
 
 
+RayOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ray",
+        help="Run each game (or half) as a Ray task: 'local' (a cluster on this machine), 'auto', or ray://HOST:PORT. "
+        "Needs pip install 'soccer-highlights[cluster]'.",
+        show_default=False,
+    ),
+]
+CpusOption = Annotated[float, typer.Option(help="With --ray: CPUs per task.")]
+GpusOption = Annotated[float, typer.Option(help="With --ray: GPUs per task (e.g. 0.5 shares a GPU).")]
+
+
+def _cluster(address: str | None, cpus: float, gpus: float):
+    if address is None:
+        return None
+    from soccer_highlights.cluster import ClusterConfig, import_ray
+
+    import_ray()  # says how to install it before any work
+    return ClusterConfig(address=address, cpus_per_task=cpus, gpus_per_task=gpus)
+
+
 @app.command()
 def plan(
     root: Annotated[Path, typer.Argument(help="A SoccerNet tree (videos, or labels only with --predictions).")],
@@ -315,18 +337,25 @@ def plan(
     model: Annotated[Path | None, typer.Option(help="A checkpoint from `train` to plan with.")] = None,
     budget: Annotated[str, typer.Option(help="Reel length per game: 'auto', 'none' or SECONDS.")] = "auto",
     force: Annotated[bool, typer.Option(help="Replace existing outputs.")] = False,
+    ray: RayOption = None,
+    cpus_per_task: CpusOption = 1.0,
+    gpus_per_task: GpusOption = 0.0,
 ) -> None:
     """Plan the reel of every game in a tree, without cutting video: segments.json per game.
 
     With our own detectors (audio, or --model) it also writes curves.json and results_spotting.json
     per game (each peak once per highlight class), so `evaluate` can score them with SoccerNet's metric.
+    A game that fails is listed at the end (exit 1); the others are planned.
     """
     from soccer_highlights.batch import plan_tree
-    from soccer_highlights.detectors import get_detector
 
     if model is not None and predictions is not None:
         raise ConfigError("--model and --predictions are two detectors: choose one")
-    detector = get_detector("model", checkpoint=model, device=_device()) if model is not None else None
+    cluster = _cluster(ray, cpus_per_task, gpus_per_task)
+    detector, options = "audio", {}
+    if model is not None:
+        device = "cuda" if gpus_per_task > 0 else ("cpu" if cluster is not None else _device())
+        detector, options = "model", {"checkpoint": str(model.resolve()), "device": device}
     with _progress() as bar:
         task = bar.add_task("planning games", total=None)
 
@@ -335,11 +364,13 @@ def plan(
                 bar.console.print(f"[red]{escape(result.game)}: failed: {escape(result.failed)}", soft_wrap=True)
             elif result.skipped:
                 bar.console.print(f"[yellow]{escape(result.game)}: {result.skipped}, skipped")
-            elif not result.highlights.segments:
-                bar.console.print(f"[yellow]{escape(result.game)}: {escape(result.highlights.why_empty())}")
+            elif result.empty_reason:
+                bar.console.print(f"[yellow]{escape(result.game)}: {escape(result.empty_reason)}")
             bar.advance(task)
 
-        results = plan_tree(root, out, detector, predictions, budget_overrides(budget), force, on_game)
+        results = plan_tree(
+            root, out, detector, options, predictions, budget_overrides(budget), force, on_game, cluster
+        )
     _report_failures([(r.game, r.failed) for r in results if r.failed], len(results), "games")
 
 
@@ -353,33 +384,39 @@ def features(
         str | None, typer.Option(help="Backbone weights: a state-dict PATH, or 'random' (tests). Default: ImageNet.")
     ] = None,
     fps: Annotated[float, typer.Option(help="Frames sampled per second (the seed used 5).")] = VideoFeatureSettings.fps,
+    ray: RayOption = None,
+    cpus_per_task: CpusOption = 1.0,
+    gpus_per_task: GpusOption = 0.0,
 ) -> None:
     """Compute and cache per-half features: frame embeddings and a log-mel spectrogram on one clock.
 
     Stored in GAME/features/ as .npy with a JSON sidecar (settings, weights, versions). A re-run skips
-    finished halves; a changed setting recomputes only what it affects (frames or sound).
+    finished halves; a changed setting recomputes only what it affects (frames or sound). A half that
+    fails is listed at the end (exit 1); the others are done.
     """
-    from soccer_highlights.features.extract import FeatureExtractor
-    from soccer_highlights.media.probe import probe
-    from soccer_highlights.soccernet.layout import find_games
+    from soccer_highlights.batch import features_tree
 
-    videos = [root] if root.is_file() else [v for g in find_games(root) for v in g.videos.values()]
-    if not videos:
-        raise InputError(f"{root}: no half videos found")
-    extractor = FeatureExtractor(VideoFeatureSettings(backbone, weights, fps), device=_device())
-    failures: list[tuple[str, str]] = []
+    cluster = _cluster(ray, cpus_per_task, gpus_per_task)
+    device = "cuda" if gpus_per_task > 0 else ("cpu" if cluster is not None else _device())
+    settings = VideoFeatureSettings(backbone, weights, fps)
     with _progress() as bar:
-        for video in videos:
-            try:
-                if extractor.is_cached(video):
-                    bar.console.print(f"cached: {video}")
-                    continue
-                task = bar.add_task(f"{video.parent.name[-30:]}/{video.name}", total=probe(video).duration_s)
-                extractor.ensure(video, lambda t, task=task: bar.update(task, completed=t))
-            except (SoccerHighlightsError, OSError) as exc:  # one bad video must not stop a tree
-                failures.append((str(video), str(exc)))
-                bar.console.print(f"[red]{escape(str(video))}: failed: {escape(str(exc))}", soft_wrap=True)
-    _report_failures(failures, len(videos), "half videos")
+        overall = bar.add_task("half videos", total=None)
+        tasks: dict[str, int] = {}
+
+        def on_seconds(video: str, done: float, total: float) -> None:
+            if video not in tasks:
+                tasks[video] = bar.add_task(f"{Path(video).parent.name[-30:]}/{Path(video).name}", total=total)
+            bar.update(tasks[video], completed=done)
+
+        def on_video(result) -> None:
+            if result.failed:
+                bar.console.print(f"[red]{escape(result.video)}: failed: {escape(result.failed)}", soft_wrap=True)
+            elif result.cached:
+                bar.console.print(f"cached: {escape(result.video)}")
+            bar.advance(overall)
+
+        results = features_tree(root, settings, device, None, on_video, cluster, on_seconds)
+    _report_failures([(r.video, r.failed) for r in results if r.failed], len(results), "half videos")
 
 
 @app.command()
@@ -404,6 +441,16 @@ def train(
     weights: Annotated[str | None, typer.Option(help="Backbone weights PATH or 'random'.")] = None,
     fps: Annotated[float, typer.Option(help="Frames per second of the features.")] = VideoFeatureSettings.fps,
     seed: Annotated[int, typer.Option(help="Random seed (windows, initialisation, order).")] = TrainConfig.seed,
+    devices: Annotated[
+        str, typer.Option(help="Lightning's devices: a count, 'auto', -1 for all, or a list like 0,2.")
+    ] = TrainConfig.devices,
+    strategy: Annotated[str, typer.Option(help="Lightning's strategy: auto, ddp, ddp_spawn, fsdp, ...")] = (
+        TrainConfig.strategy
+    ),
+    num_nodes: Annotated[int, typer.Option(help="Machines in a multi-node run (srun/torchrun).")] = (
+        TrainConfig.num_nodes
+    ),
+    precision: Annotated[str, typer.Option(help="32-true, 16-mixed, bf16-mixed, ...")] = TrainConfig.precision,
     force: Annotated[bool, typer.Option(help="Replace an existing checkpoint.")] = False,
 ) -> None:
     """Train the audio-visual highlight model with PyTorch Lightning on cached features.
@@ -423,6 +470,10 @@ def train(
         use_audio=audio,
         use_video=video,
         finetune_backbone=finetune_backbone,
+        devices=devices,
+        strategy=strategy,
+        num_nodes=num_nodes,
+        precision=precision,
     )
     with _progress() as bar:
         task = bar.add_task("training", total=config.max_epochs)
@@ -461,9 +512,12 @@ def detect(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output tree: GAME/curves.json, segments.json, ...")],
     budget: Annotated[str, typer.Option(help="Reel length per game: 'auto', 'none' or SECONDS.")] = "auto",
     force: Annotated[bool, typer.Option(help="Replace existing outputs.")] = False,
+    ray: RayOption = None,
+    cpus_per_task: CpusOption = 1.0,
+    gpus_per_task: GpusOption = 0.0,
 ) -> None:
     """Run the trained model over every game: score curves, segments and results_spotting.json."""
-    plan(root, out, predictions=None, model=model, budget=budget, force=force)
+    plan(root, out, None, model, budget, force, ray, cpus_per_task, gpus_per_task)
 
 
 @app.command()
@@ -551,6 +605,28 @@ def reel_metrics_command(
     console.print(table)
     if out:
         atomic_write_json(out, {"games": [m.to_json() for m in rows], "total": total(rows).to_json()})
+
+
+@app.command()
+def download(
+    root: Annotated[Path, typer.Argument(help="Where the SoccerNet tree goes (league/season/game/...).")],
+    split: Annotated[
+        list[str], typer.Option(help="Official split(s): train, valid, test, challenge (repeat the option).")
+    ],
+    files: Annotated[
+        list[str], typer.Option(help="labels, videos (224p; needs $SOCCERNET_PASSWORD) or videos-720p (repeat).")
+    ],
+) -> None:
+    """Download SoccerNet games with the official SoccerNet downloader (needs the network).
+
+    Labels need no password. Videos need the password SoccerNet sends after its NDA is signed, read
+    from $SOCCERNET_PASSWORD only and never written anywhere. Commentary transcripts come from
+    SoccerNet-Echoes, not from this downloader.
+    """
+    from soccer_highlights.soccernet.download import download as run_download
+
+    names = run_download(root, split, files)
+    console.print(f"downloaded {', '.join(names)} of {', '.join(split)} into {escape(str(root))}")
 
 
 @app.command()

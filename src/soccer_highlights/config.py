@@ -289,6 +289,10 @@ def _digest(data: dict) -> str:
     return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:10]
 
 
+PRECISIONS = ("32-true", "32", "16-mixed", "bf16-mixed", "16-true", "bf16-true", "64-true")
+"""Lightning's precision names."""
+
+
 # ---------------------------------------------------------------------------- training windows
 @dataclass(frozen=True)
 class WindowSpec:
@@ -340,6 +344,14 @@ class TrainConfig:
     use_audio: bool = True
     use_video: bool = True
     accelerator: str = "auto"
+    devices: str = "1"
+    """Lightning's ``devices``: a count (``"4"``), ``"auto"``, ``"-1"`` for all, or a list (``"0,2"``)."""
+    strategy: str = "auto"
+    """Lightning's ``strategy``: ``auto``, ``ddp``, ``ddp_spawn``, ``fsdp``, ..."""
+    num_nodes: int = 1
+    """Machines in a multi-node run (launched by ``srun`` or ``torchrun``, see the README)."""
+    precision: str = "32-true"
+    """Lightning's ``precision``: ``32-true``, ``16-mixed``, ``bf16-mixed``, ..."""
     finetune_backbone: bool = False
     """Train end to end on raw frames with the backbone unfrozen, as the seed did (for GPUs)."""
     backbone_lr: float = 1e-4
@@ -361,6 +373,23 @@ class TrainConfig:
             raise ConfigError("TrainConfig: at least one of use_audio and use_video must be on")
         if self.limit_batches is not None:
             _check(self, "limit_batches", 1)
+        _check(self, "num_nodes", 1)
+        _check_choice(self, "precision", PRECISIONS)
+        devices = self.devices.replace(" ", "")
+        if not (devices == "auto" or devices.lstrip("-").isdigit() or all(d.isdigit() for d in devices.split(","))):
+            raise ConfigError(
+                f"TrainConfig.devices must be a count, 'auto', -1 or a list like 0,2; got {self.devices!r}"
+            )
+
+    @property
+    def lightning_devices(self) -> int | str | list[int]:
+        """``devices`` as Lightning takes it."""
+        devices = self.devices.replace(" ", "")
+        if devices == "auto":
+            return devices
+        if "," in devices:
+            return [int(d) for d in devices.split(",") if d]
+        return int(devices)
 
     @property
     def window(self) -> WindowSpec:

@@ -142,12 +142,16 @@ def train(
             best,
             EarlyStopping(monitor="val_selection", mode="max", patience=config.patience),
         ]
-        if on_epoch is not None:
+        if on_epoch is not None and "spawn" not in config.strategy:
+            # spawned processes get the callbacks pickled: a caller's progress bar cannot travel
             callbacks.append(EpochReporter(on_epoch))
         trainer = L.Trainer(
             max_epochs=config.max_epochs,
             accelerator=config.accelerator,
-            devices=1,
+            devices=config.lightning_devices,
+            strategy=config.strategy,
+            num_nodes=config.num_nodes,
+            precision=config.precision,
             callbacks=callbacks,
             logger=CSVLogger(str(log_dir), name="", version=""),
             enable_progress_bar=False,
@@ -158,9 +162,12 @@ def train(
             limit_val_batches=config.limit_batches,
         )
         trainer.fit(module, datamodule=data)
-        with atomic_path(out) as partial:
-            shutil.copyfile(best.best_model_path, partial)
-        best_ap = _val_ap_of_best(log_dir, best.best_model_path)
+        if not trainer.is_global_zero:  # in a multi-process run, the first process writes the checkpoint
+            best_ap = float("nan")
+        else:
+            with atomic_path(out) as partial:
+                shutil.copyfile(best.best_model_path, partial)
+            best_ap = _val_ap_of_best(log_dir, best.best_model_path)
     return TrainResult(out, best_ap, len(train_w), len(val_w), sorted(set(games) - val_keys), sorted(val_keys), log_dir)
 
 
