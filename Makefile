@@ -13,7 +13,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet torch==2.14.1 torchvision==0.29.1
-	$(BIN)/pip install --quiet -e '.[dev,cluster]'
+	$(BIN)/pip install --quiet -e '.[dev,cluster,speech]'
 	# the official SoccerNet evaluator, a test-only reference for our metric (its evaluation code
 	# needs only numpy and tqdm; its other dependencies serve downloads we never make)
 	$(BIN)/pip install --quiet --no-deps SoccerNet==0.2.0

@@ -109,7 +109,7 @@ def test_settings_are_checked_when_made_and_name_their_range() -> None:
         sh.highlights("anything.mkv", tresh=0.2)
     with pytest.raises(ConfigError, match="needs a checkpoint"):
         sh.get_detector("model")
-    with pytest.raises(ConfigError, match="unknown detector 'spotter'; known: audio, model, predictions"):
+    with pytest.raises(ConfigError, match="unknown detector 'spotter'; known: audio, commentary, model, predictions"):
         sh.get_detector("spotter")
     assert issubclass(ConfigError, SoccerHighlightsError) and issubclass(ConfigError, ValueError)
 

@@ -56,7 +56,7 @@ value = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(st.lists(st.dictionaries(st.sampled_from(["gameTime", "label", "position", "team", "visibility"]), value)))
 def test_labels_parse_or_fail_with_a_labels_error_naming_the_file(annotations) -> None:
     try:
@@ -68,7 +68,7 @@ def test_labels_parse_or_fail_with_a_labels_error_naming_the_file(annotations) -
         assert event.half in (1, 2) and event.time_s >= 0 and math.isfinite(event.time_s)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(st.lists(st.dictionaries(st.sampled_from(["half", "position", "confidence", "label", "gameTime"]), value)))
 def test_predictions_parse_or_fail_with_a_predictions_error_naming_the_file(predictions) -> None:
     try:

@@ -231,7 +231,10 @@ class Highlights:
         events = list(self.match.labels.events) if self.match.labels else []
         threshold = self.settings.segments.threshold if self.curves else None
         halves = list(self.match.halves.values())
-        plot_timeline(halves, self.curves, self.segments, events, path, threshold, self.match.source.name)
+        from soccer_highlights.output.review import transcript_lines
+
+        words = [(w["half"], w["start_s"], w["text"]) for h in halves for w in transcript_lines(h)]
+        plot_timeline(halves, self.curves, self.segments, events, path, threshold, self.match.source.name, words)
         return path
 
     def write_review(self, out_dir: str | Path, reel_file: str | None = None, thumbnails: bool = True) -> Path:

@@ -43,6 +43,15 @@ class GameResult:
 
 
 @dataclass(frozen=True)
+class TranscriptResult:
+    video: str
+    transcript: str | None = None
+    lines: int | None = None
+    cached: bool = False
+    failed: str | None = None
+
+
+@dataclass(frozen=True)
 class VideoResult:
     video: str
     frames: int | None = None
@@ -98,6 +107,26 @@ def features_tree(
     if cluster is None and on_seconds is not None:
         calls = [(name, (*args, partial(on_seconds, name))) for name, args in calls]
     return _run(video_features, calls, cluster, on_video, lambda name, error: VideoResult(name, failed=error))
+
+
+def transcribe_tree(
+    root: str | Path,
+    model: str = "base",
+    language: str | None = None,
+    force: bool = False,
+    on_video: Callable[[TranscriptResult], None] | None = None,
+    cluster: ClusterConfig | None = None,
+    on_seconds: Callable[[str, float, float], None] | None = None,
+) -> list[TranscriptResult]:
+    """``{1,2}_asr.json`` beside every half video under ``root`` (or one video), cached against it."""
+    root = Path(root)
+    videos = [root] if root.is_file() else [v for g in find_games(root) for v in g.videos.values()]
+    if not videos:
+        raise InputError(f"{root}: no half videos found")
+    calls = [(str(v), (str(v), model, language, force)) for v in videos]
+    if cluster is None and on_seconds is not None:
+        calls = [(name, (*args, partial(on_seconds, name))) for name, args in calls]
+    return _run(transcribe_one, calls, cluster, on_video, lambda name, error: TranscriptResult(name, failed=error))
 
 
 def _run(task, calls, cluster, on_result, failure):
@@ -157,6 +186,9 @@ def plan_game(
 
     out_dir = Path(out)
     own = predictions_file is None
+    if own and detector == "commentary":
+        transcripts = Path(options.get("transcripts_root") or Path(path).parent.parent.parent) / key
+        options = {k: v for k, v in options.items() if k != "transcripts_root"} | {"transcripts_dir": str(transcripts)}
     if own:
         chosen = _detector(detector, options)
     elif not Path(predictions_file).is_file():
@@ -169,7 +201,9 @@ def plan_game(
     found = highlights(path, chosen, **(budget or {}))
     found.write(out_dir, force=force, plan_only=True)
     if own:
-        write_predictions(out_dir / RESULTS_FILE, key, found.predictions())
+        spot = getattr(chosen, "spot", None)  # a detector that tells classes apart spots each one
+        predictions = [p for h in found.match.halves.values() for p in spot(h)] if spot else found.predictions()
+        write_predictions(out_dir / RESULTS_FILE, key, predictions)
         atomic_write_json(out_dir / CURVES_FILE, {"curves": [c.to_json() for c in found.curves]})
     return GameResult(key, out_dir, len(found.segments), None if found.segments else found.why_empty())
 
@@ -192,3 +226,37 @@ def video_features(
     length = probe(video).duration_s
     features = extractor.ensure(Path(video), (lambda t: on_seconds(t, length)) if on_seconds else None)
     return VideoResult(video, len(features.video), cached)
+
+
+def transcribe_one(
+    video: str,
+    model: str,
+    language: str | None,
+    force: bool,
+    on_seconds: Callable[[float, float], None] | None = None,
+) -> TranscriptResult:
+    """One half video's transcript, beside it; kept when it was made from this very video and model
+    (or came from elsewhere, as SoccerNet-Echoes' do), made again only with ``force`` otherwise."""
+    from soccer_highlights.fileio import file_identity
+    from soccer_highlights.media.probe import probe
+    from soccer_highlights.media.speech import transcribe_video
+    from soccer_highlights.soccernet.transcripts import transcript_path, write_transcript
+
+    path = Path(video)
+    half = int(path.name[0]) if path.name[:2] in ("1_", "2_") else 1
+    dest = transcript_path(path.parent, half)
+    source = dest.with_name(f".{dest.stem}.source.json")
+    wanted = {"video": path.name, "identity": file_identity(path), "model": model, "language": language}
+    if dest.is_file() and not force:
+        if not source.is_file():  # a transcript from elsewhere (SoccerNet-Echoes): used as it is
+            return TranscriptResult(video, str(dest), None, cached=True)
+        import json
+
+        if json.loads(source.read_text(encoding="utf-8")) == wanted:
+            return TranscriptResult(video, str(dest), None, cached=True)
+        refuse_overwrite(dest, force)  # made from another video or model: the user decides
+    length = probe(path).duration_s
+    lines = transcribe_video(path, model, language, (lambda t: on_seconds(t, length)) if on_seconds else None)
+    write_transcript(dest, lines)
+    atomic_write_json(source, wanted)
+    return TranscriptResult(video, str(dest), len(lines))

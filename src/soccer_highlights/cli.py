@@ -28,7 +28,7 @@ from soccer_highlights.config import (
     VideoFeatureSettings,
     budget_overrides,
 )
-from soccer_highlights.errors import ConfigError, NothingToCutError, SoccerHighlightsError
+from soccer_highlights.errors import ConfigError, InputError, NothingToCutError, SoccerHighlightsError
 from soccer_highlights.fileio import OutputLock
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 
@@ -127,6 +127,27 @@ def synth(
             bar.advance(task)
 
 
+def _with_commentary(video: Path, detector: Detector, asr_model: str) -> Detector:
+    """The detector fused with the commentary spotter, after transcribing the halves that need it."""
+    from soccer_highlights.batch import transcribe_tree
+    from soccer_highlights.detectors import get_detector
+    from soccer_highlights.detectors.fusion import FusionDetector
+
+    with _progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def on_seconds(name: str, done: float, total: float) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(f"transcribing {Path(name).name}", total=total)
+            bar.update(tasks[name], completed=done)
+
+        results = transcribe_tree(video, asr_model, on_seconds=on_seconds)
+    failed = [r for r in results if r.failed]
+    if failed:
+        raise InputError(f"{failed[0].video}: could not be transcribed: {failed[0].failed}")
+    return FusionDetector([detector, get_detector("commentary")])
+
+
 def _choose_detector(model: Path | None, predictions: Path | None, class_weights: str | None) -> Detector:
     from soccer_highlights.detectors import get_detector
     from soccer_highlights.detectors.imported import parse_class_weights
@@ -207,6 +228,14 @@ def reel(
         bool,
         typer.Option(help="Write segments.json and timeline.png, cut nothing (works on label trees, no video)."),
     ] = False,
+    commentary: Annotated[
+        bool,
+        typer.Option(
+            help="Also listen to what the commentators say: transcribe (unless {1,2}_asr.json lies beside the "
+            "video) and fuse the commentary spotter's curve with the sound's (or --model's)."
+        ),
+    ] = False,
+    asr_model: Annotated[str, typer.Option(help="With --commentary: base, tiny.en or a model folder.")] = "base",
     force: Annotated[bool, typer.Option(help="Replace existing outputs in --out.")] = False,
 ) -> None:
     """Make a highlight reel from a match video: reel.mp4, segments.json, timeline.png, review.html.
@@ -237,6 +266,8 @@ def reel(
         print(outputs.reel.path if outputs.reel else outputs.segments)
         return
     detector = _choose_detector(model, predictions, class_weights)
+    if commentary:
+        detector = _with_commentary(video, detector, asr_model)
     given = {
         "threshold": threshold,
         "pad_before_s": pad_before,
@@ -420,6 +451,50 @@ def features(
 
 
 @app.command()
+def transcribe(
+    root: Annotated[Path, typer.Argument(help="A match video, a SoccerNet game folder, or a tree.")],
+    asr_model: Annotated[
+        str,
+        typer.Option(help="base (multilingual), tiny.en (English, 3x faster), or a local CTranslate2 Whisper folder."),
+    ] = "base",
+    language: Annotated[
+        str | None, typer.Option(help="The commentary's language (en, es, de, fr, it, ru, ...); default: detected.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Transcribe again where a transcript exists.")] = False,
+    ray: RayOption = None,
+    cpus_per_task: CpusOption = 2.0,
+) -> None:
+    """Transcribe the commentary offline (Whisper via faster-whisper): {1,2}_asr.json beside each video.
+
+    SoccerNet-Echoes' format, so Echoes transcripts lying there are used as they are; a transcript
+    this command made is kept while its video and model are the same (a re-run resumes).
+    """
+    from soccer_highlights.batch import transcribe_tree
+
+    cluster = _cluster(ray, cpus_per_task, 0.0)
+    with _progress() as bar:
+        overall = bar.add_task("half videos", total=None)
+        tasks: dict[str, int] = {}
+
+        def on_seconds(video: str, done: float, total: float) -> None:
+            if video not in tasks:
+                tasks[video] = bar.add_task(f"transcribing {Path(video).name}", total=total)
+            bar.update(tasks[video], completed=done)
+
+        def on_video(result) -> None:
+            if result.failed:
+                bar.console.print(f"[red]{escape(result.video)}: failed: {escape(result.failed)}", soft_wrap=True)
+            elif result.cached:
+                bar.console.print(f"kept: {escape(result.transcript)}")
+            else:
+                bar.console.print(f"wrote {escape(result.transcript)} ({result.lines} lines)")
+            bar.advance(overall)
+
+        results = transcribe_tree(root, asr_model, language, force, on_video, cluster, on_seconds)
+    _report_failures([(r.video, r.failed) for r in results if r.failed], len(results), "half videos")
+
+
+@app.command()
 def train(
     root: Annotated[Path, typer.Argument(help="A SoccerNet(-style) tree with videos and Labels-v2.json.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the best checkpoint (.ckpt).")],
@@ -507,17 +582,102 @@ def train(
 
 @app.command()
 def detect(
-    root: Annotated[Path, typer.Argument(help="A SoccerNet tree with videos.")],
-    model: Annotated[Path, typer.Option(help="A checkpoint from `train`.")],
+    root: Annotated[
+        Path, typer.Argument(help="A SoccerNet tree (with videos; label trees with transcripts for commentary).")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output tree: GAME/curves.json, segments.json, ...")],
+    model: Annotated[Path | None, typer.Option(help="A checkpoint from `train` (the audio-visual detector).")] = None,
+    detector: Annotated[str, typer.Option(help="model (with --model), commentary (transcripts), or audio.")] = "model",
+    transcripts: Annotated[
+        Path | None,
+        typer.Option(
+            help="With commentary: a tree of GAME/{1,2}_asr.json (e.g. SoccerNet-Echoes' whisper_v3/); "
+            "default: beside each game's labels."
+        ),
+    ] = None,
     budget: Annotated[str, typer.Option(help="Reel length per game: 'auto', 'none' or SECONDS.")] = "auto",
     force: Annotated[bool, typer.Option(help="Replace existing outputs.")] = False,
     ray: RayOption = None,
     cpus_per_task: CpusOption = 1.0,
     gpus_per_task: GpusOption = 0.0,
 ) -> None:
-    """Run the trained model over every game: score curves, segments and results_spotting.json."""
-    plan(root, out, None, model, budget, force, ray, cpus_per_task, gpus_per_task)
+    """Run a detector over every game: score curves, segments and results_spotting.json for `evaluate`.
+
+    The commentary detector needs no video: it reads each half's transcript ({1,2}_asr.json) and
+    writes per-class predictions (Goal, Penalty, shots, cards).
+    """
+    if detector == "model":
+        if model is None:
+            raise ConfigError("--detector model needs --model CHECKPOINT (or choose --detector commentary)")
+        plan(root, out, None, model, budget, force, ray, cpus_per_task, gpus_per_task)
+        return
+    if detector not in ("commentary", "audio"):
+        raise ConfigError(f"--detector must be model, commentary or audio, got {detector!r}")
+    from soccer_highlights.batch import plan_tree
+
+    options = {"transcripts_root": str(transcripts.resolve())} if transcripts and detector == "commentary" else {}
+    cluster = _cluster(ray, cpus_per_task, gpus_per_task)
+    with _progress() as bar:
+        task = bar.add_task(f"{detector}: games", total=None)
+
+        def on_game(result) -> None:
+            if result.failed:
+                bar.console.print(f"[red]{escape(result.game)}: failed: {escape(result.failed)}", soft_wrap=True)
+            bar.advance(task)
+
+        results = plan_tree(root, out, detector, options, None, budget_overrides(budget), force, on_game, cluster)
+    _report_failures([(r.game, r.failed) for r in results if r.failed], len(results), "games")
+
+
+@app.command("train-commentary")
+def train_commentary(
+    labels: Annotated[Path, typer.Argument(help="A tree of Labels-v2.json (SoccerNet layout).")],
+    transcripts: Annotated[
+        Path, typer.Argument(help="The same games' {1,2}_asr.json (e.g. SoccerNet-Echoes' whisper_v3/).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the spotter's weights (.npz).")],
+    folds: Annotated[
+        int, typer.Option(help="Game-level cross-validation folds before the final fit (0: none).", min=0)
+    ] = 5,
+    epochs: Annotated[
+        int,
+        typer.Option(
+            help="Passes over the training halves (2 generalised best across games: see the model card).", min=1
+        ),
+    ] = 2,
+    report: Annotated[Path | None, typer.Option(help="Write the cross-validation report (JSON) here.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace existing --out and --report files.")] = False,
+) -> None:
+    """Train the commentary spotter on real commentary: transcripts and SoccerNet labels of many games.
+
+    Cross-validated by game with SoccerNet's Average-mAP (loose and tight, per class) beside a
+    goal-word floor, then fitted on every game. `detect --detector commentary` uses the shipped
+    weights; a model trained here is used with get_detector("commentary", weights=PATH).
+    """
+    import json
+
+    from soccer_highlights.fileio import atomic_write_json
+    from soccer_highlights.model.commentary import train_spotter
+    from soccer_highlights.model.commentary_cv import cross_validate, load_halves
+
+    _check_output(out, ".npz", force)
+    _check_output(report, ".json", force)
+    halves = load_halves(labels, transcripts)
+    if not halves:
+        raise InputError(f"no game under {labels} has both labels and a transcript under {transcripts}")
+    console.print(f"{len(halves)} halves of {len({h.game for h in halves})} games")
+    if folds > 1:
+        result = cross_validate(
+            halves, transcripts, folds, epochs, on_fold=lambda f, n: console.print(f"fold {f + 1}/{folds}: {n} halves")
+        )
+        console.print(
+            json.dumps({"spotter": result["spotter"], "word_list_floor_goal": result["word_list_floor_goal"]})
+        )
+        if report:
+            atomic_write_json(report, result)
+    weights = train_spotter(halves, epochs=epochs)
+    weights.save(out)
+    print(out)
 
 
 @app.command()

@@ -44,6 +44,8 @@ class ScoreCurve:
     notes: tuple[str, ...] = ()
     """What the detector noticed about this half that a user should hear (a truncated sound track,
     predictions outside the video), shown with the reel and written into ``segments.json``."""
+    components: tuple[ScoreCurve, ...] = ()
+    """For a fused curve, the curves it was made of (drawn beside it)."""
 
     def times_s(self) -> np.ndarray:
         return (np.arange(len(self.scores)) + 0.5) * self.hop_s

@@ -1,7 +1,8 @@
 """Detectors turn a half into a score curve; segments and reels are built from any of them.
 
 ``get_detector(name, **options)`` builds one by name, in the manner of torchvision's
-``get_model``: ``"audio"`` (training-free, needs no model), ``"model"`` (a checkpoint from
+``get_model``: ``"audio"`` (training-free, needs no model), ``"commentary"`` (a transcript beside
+the video, scored by the spotter trained on real SoccerNet commentary), ``"model"`` (a checkpoint from
 ``train``: ``checkpoint=PATH``) and ``"predictions"`` (any SoccerNet spotter's
 ``results_spotting.json``: ``path=PATH``, optional ``class_weights``). The learned detector is
 imported only when asked for, so the training-free path never loads PyTorch.
@@ -37,8 +38,15 @@ def _predictions(path: Any = None, **options: Any) -> PredictionsDetector:
     return PredictionsDetector.from_file(path, **options)
 
 
+def _commentary(**options: Any) -> Detector:
+    from soccer_highlights.detectors.commentary import CommentaryDetector
+
+    return CommentaryDetector(**options)
+
+
 REGISTRY: dict[str, Callable[..., Detector]] = {
     "audio": AudioExcitementDetector,
+    "commentary": _commentary,
     "model": _learned,
     "predictions": _predictions,
 }

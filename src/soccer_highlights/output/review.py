@@ -24,10 +24,12 @@ from urllib.parse import quote
 
 from soccer_highlights import __version__
 from soccer_highlights.core import Half, Segment
+from soccer_highlights.errors import InputError
 from soccer_highlights.fileio import atomic_path, atomic_write_text
 from soccer_highlights.media.cut import frame_aligned
 from soccer_highlights.output.document import FORMAT
 from soccer_highlights.output.figures import CLASS_COLOURS
+from soccer_highlights.soccernet.transcripts import load_transcript, transcript_path
 
 if TYPE_CHECKING:
     from soccer_highlights.api import Highlights
@@ -61,7 +63,7 @@ def write_review(found: Highlights, out_dir: Path, reel_file: str | None, thumbn
         "pad_before_s": seg_cfg.pad_before_s,
         "pad_after_s": seg_cfg.pad_after_s,
         "halves": [_half_json(h, out_dir) for h in found.match.halves.values()],
-        "curves": [c.to_json() for c in found.curves],
+        "curves": [c.to_json() for curve in found.curves for c in (curve, *curve.components)],
         "segments": [
             s.to_json() | {"reel_start_s": offset, "thumbnail": thumbs.get(s)}
             for s, offset in zip(found.segments, offsets, strict=True)
@@ -102,21 +104,14 @@ def _half_json(half: Half, out_dir: Path) -> dict[str, Any]:
 
 def transcript_lines(half: Half) -> list[dict[str, Any]]:
     """The lines of a SoccerNet-Echoes transcript (``{half}_asr.json``) beside the half's video, if any."""
-    if half.video is None:
-        return []
-    path = half.video.parent / f"{half.half}_asr.json"
-    if not path.is_file():
+    if half.video is None or not (path := transcript_path(half.video.parent, half.half)).is_file():
         return []
     try:
-        rows = json.loads(path.read_text(encoding="utf-8"))["segments"].values()
-        return [
-            {"half": half.half, "start_s": float(r[0]), "end_s": float(r[1]), "text": str(r[2]).strip()}
-            for r in rows
-            if str(r[2]).strip()
-        ]
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-        log.warning("%s: not a SoccerNet-Echoes transcript (%s); the review page shows no commentary", path, exc)
+        lines = load_transcript(path)
+    except InputError as exc:
+        log.warning("%s; the review page shows no commentary", exc)
         return []
+    return [{"half": half.half, "start_s": x.start_s, "end_s": x.end_s, "text": x.text} for x in lines]
 
 
 def _thumbnails(segments: Sequence[Segment], halves: dict[int, Half], out_dir: Path) -> dict[Segment, str]:

