@@ -186,9 +186,12 @@ def plan_game(
 
     out_dir = Path(out)
     own = predictions_file is None
+    fuse_root = None
     if own and detector == "commentary":
         transcripts = Path(options.get("transcripts_root") or Path(path).parent.parent.parent) / key
-        options = {k: v for k, v in options.items() if k != "transcripts_root"} | {"transcripts_dir": str(transcripts)}
+        fuse_root = options.get("fuse_with")
+        extra = ("transcripts_root", "fuse_with")
+        options = {k: v for k, v in options.items() if k not in extra} | {"transcripts_dir": str(transcripts)}
     if own:
         chosen = _detector(detector, options)
     elif not Path(predictions_file).is_file():
@@ -203,6 +206,12 @@ def plan_game(
     if own:
         spot = getattr(chosen, "spot", None)  # a detector that tells classes apart spots each one
         predictions = [p for h in found.match.halves.values() for p in spot(h)] if spot else found.predictions()
+        if fuse_root is not None:  # another spotter's predictions for this game, fused with ours
+            from soccer_highlights.evaluation.fusion import fuse_predictions
+            from soccer_highlights.soccernet.predictions import load_predictions
+
+            other = Path(fuse_root) / key / RESULTS_FILE
+            predictions = fuse_predictions(load_predictions(other) if other.is_file() else [], predictions)
         write_predictions(out_dir / RESULTS_FILE, key, predictions)
         atomic_write_json(out_dir / CURVES_FILE, {"curves": [c.to_json() for c in found.curves]})
     return GameResult(key, out_dir, len(found.segments), None if found.segments else found.why_empty())

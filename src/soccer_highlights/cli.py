@@ -595,6 +595,13 @@ def detect(
             "default: beside each game's labels."
         ),
     ] = None,
+    predictions: Annotated[
+        Path | None,
+        typer.Option(
+            help="With commentary: another spotter's tree of GAME/results_spotting.json (NetVLAD++, E2E-Spot, "
+            "T-DEED, ...) to fuse with the commentary, per game and class (noisy-OR within 10 s)."
+        ),
+    ] = None,
     budget: Annotated[str, typer.Option(help="Reel length per game: 'auto', 'none' or SECONDS.")] = "auto",
     force: Annotated[bool, typer.Option(help="Replace existing outputs.")] = False,
     ray: RayOption = None,
@@ -615,7 +622,14 @@ def detect(
         raise ConfigError(f"--detector must be model, commentary or audio, got {detector!r}")
     from soccer_highlights.batch import plan_tree
 
-    options = {"transcripts_root": str(transcripts.resolve())} if transcripts and detector == "commentary" else {}
+    if predictions is not None and detector != "commentary":
+        raise ConfigError("--predictions fuses another spotter with the commentary: it needs --detector commentary")
+    options: dict[str, str] = {}
+    if detector == "commentary":
+        if transcripts is not None:
+            options["transcripts_root"] = str(transcripts.resolve())
+        if predictions is not None:
+            options["fuse_with"] = str(predictions.resolve())
     cluster = _cluster(ray, cpus_per_task, gpus_per_task)
     with _progress() as bar:
         task = bar.add_task(f"{detector}: games", total=None)

@@ -68,14 +68,10 @@ def goal_word_counts(lines, n_seconds: int) -> list[int]:
     return counts
 
 
-def cross_validate(
-    halves: Sequence[HalfText],
-    transcripts_root: str | Path,
-    folds: int = 5,
-    epochs: int = 2,
-    on_fold: Callable[[int, int], None] | None = None,
-) -> dict:
-    """Train on the other folds' games, predict each fold's games; the metric over all of them."""
+def out_of_fold_predictions(
+    halves: Sequence[HalfText], folds: int = 5, epochs: int = 2, on_fold: Callable[[int, int], None] | None = None
+) -> list[list[Prediction]]:
+    """Each half spotted by a model that never saw its game (trained on the other folds' games)."""
     predictions: list[list[Prediction]] = [[] for _ in halves]
     for fold in range(folds):
         train = [h for h in halves if fold_of(h.game, folds) != fold]
@@ -87,6 +83,18 @@ def cross_validate(
             predictions[i] = spot_probabilities(weights.half_probabilities(halves[i]), halves[i].half)
         if on_fold:
             on_fold(fold, len(test))
+    return predictions
+
+
+def cross_validate(
+    halves: Sequence[HalfText],
+    transcripts_root: str | Path,
+    folds: int = 5,
+    epochs: int = 2,
+    on_fold: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Train on the other folds' games, predict each fold's games; the metric over all of them."""
+    predictions = out_of_fold_predictions(halves, folds, epochs, on_fold)
     floor = []
     for half in halves:
         lines = load_transcript(transcript_path(Path(transcripts_root) / half.game, half.half))
