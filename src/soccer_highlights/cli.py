@@ -11,6 +11,7 @@ import logging
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -58,6 +59,18 @@ def _progress() -> Progress:
         TimeRemainingColumn(),
         console=console,
     )
+
+
+def _per_video(bar: Progress, describe: Callable[[str], str]) -> Callable[[str, float, float], None]:
+    """A bar per video, made when the video's first progress comes: ``(video, done_s, total_s)``."""
+    tasks: dict[str, int] = {}
+
+    def on_seconds(video: str, done: float, total: float) -> None:
+        if video not in tasks:
+            tasks[video] = bar.add_task(describe(video), total=total)
+        bar.update(tasks[video], completed=done)
+
+    return on_seconds
 
 
 def _progress_callback(bar: Progress) -> ProgressCallback:
@@ -134,13 +147,7 @@ def _with_commentary(video: Path, detector: Detector, asr_model: str) -> Detecto
     from soccer_highlights.detectors.fusion import FusionDetector
 
     with _progress() as bar:
-        tasks: dict[str, int] = {}
-
-        def on_seconds(name: str, done: float, total: float) -> None:
-            if name not in tasks:
-                tasks[name] = bar.add_task(f"transcribing {Path(name).name}", total=total)
-            bar.update(tasks[name], completed=done)
-
+        on_seconds = _per_video(bar, lambda name: f"transcribing {Path(name).name}")
         results = transcribe_tree(video, asr_model, on_seconds=on_seconds)
     failed = [r for r in results if r.failed]
     if failed:
@@ -432,12 +439,7 @@ def features(
     settings = VideoFeatureSettings(backbone, weights, fps)
     with _progress() as bar:
         overall = bar.add_task("half videos", total=None)
-        tasks: dict[str, int] = {}
-
-        def on_seconds(video: str, done: float, total: float) -> None:
-            if video not in tasks:
-                tasks[video] = bar.add_task(f"{Path(video).parent.name[-30:]}/{Path(video).name}", total=total)
-            bar.update(tasks[video], completed=done)
+        on_seconds = _per_video(bar, lambda video: f"{Path(video).parent.name[-30:]}/{Path(video).name}")
 
         def on_video(result) -> None:
             if result.failed:
@@ -474,12 +476,7 @@ def transcribe(
     cluster = _cluster(ray, cpus_per_task, 0.0)
     with _progress() as bar:
         overall = bar.add_task("half videos", total=None)
-        tasks: dict[str, int] = {}
-
-        def on_seconds(video: str, done: float, total: float) -> None:
-            if video not in tasks:
-                tasks[video] = bar.add_task(f"transcribing {Path(video).name}", total=total)
-            bar.update(tasks[video], completed=done)
+        on_seconds = _per_video(bar, lambda video: f"transcribing {Path(video).name}")
 
         def on_video(result) -> None:
             if result.failed:
