@@ -9,6 +9,10 @@ from soccer_highlights.core import Half, ScoreCurve, Segment
 from soccer_highlights.output.figures import CLASS_COLOURS, new_figure, save_png
 from soccer_highlights.soccernet.labels import Event
 
+CURVE_COLOUR = "#1f77b4"
+"""The curve that planned the reel; green is the reel's own shading."""
+COMPONENT_COLOURS = ("#ff7f0e", "#9467bd", "#8c564b")
+
 
 def plot_timeline(
     halves: Sequence[Half],
@@ -26,9 +30,11 @@ def plot_timeline(
     for ax, half in zip(axes[:, 0], sorted(lengths), strict=True):
         ax.set_xlim(0, lengths[half] / 60.0)
         for curve in (c for c in curves if c.half == half):
-            for part in curve.components:
-                ax.plot(part.times_s() / 60.0, part.scores, lw=0.6, alpha=0.6, ls=":", label=part.detector)
-            ax.plot(curve.times_s() / 60.0, curve.scores, lw=0.8, label=curve.detector)
+            for part, colour in zip(curve.components, COMPONENT_COLOURS, strict=False):
+                ax.plot(
+                    part.times_s() / 60.0, part.scores, lw=0.7, alpha=0.8, ls=":", color=colour, label=part.detector
+                )
+            ax.plot(curve.times_s() / 60.0, curve.scores, lw=0.9, color=CURVE_COLOUR, label=curve.detector)
         for seg in (s for s in segments if s.half == half):
             said = next((text for h, t, text in words if h == half and seg.start_s <= t <= seg.end_s), None)
             if said:
