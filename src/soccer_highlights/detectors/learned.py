@@ -10,6 +10,7 @@ start time; nothing assumes a half's length.
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,11 +115,16 @@ class LearnedDetector:
         return {
             "name": self.name,
             "checkpoint": str(self.checkpoint),
-            "checkpoint_sha1": file_digest(self.checkpoint),
+            "checkpoint_sha1": self.checkpoint_sha1,
             "window_s": self.window_s,
             "feature_settings": self.hparams["feature_settings"],
             "detect": asdict(self.config),
         }
+
+    @cached_property
+    def checkpoint_sha1(self) -> str:
+        """Hashed once per detector: a batch describes it for every game."""
+        return file_digest(self.checkpoint)
 
     def _classifier_session(self, checkpoint: Path) -> OnnxSession | None:
         hp = self.hparams  # any window length: time is a dynamic axis of the export

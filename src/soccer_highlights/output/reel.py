@@ -35,11 +35,12 @@ class ReelResult:
     """The sum of the frame-aligned segment lengths: what the reel's own duration should be."""
 
 
-def clip_name(seg: Segment, source: Path, spec: ReelConfig) -> str:
+def clip_name(seg: Segment, source: Path, spec: ReelConfig, identity: str | None = None) -> str:
     """A cut's name in the clip cache: its half and times, and a digest of everything that makes it
     (the source's path and content identity, the times, the spec), so a replaced video never
     lends its cuts to another."""
-    key = json.dumps([str(source.resolve()), file_identity(source), seg.half, seg.start_s, seg.end_s, asdict(spec)])
+    identity = identity or file_identity(source)
+    key = json.dumps([str(source.resolve()), identity, seg.half, seg.start_s, seg.end_s, asdict(spec)])
     digest = hashlib.sha1(key.encode()).hexdigest()[:12]
     return f"h{seg.half}_{seg.start_s:09.2f}_{seg.end_s:09.2f}_{digest}.mkv"
 
@@ -61,7 +62,8 @@ def write_reel(
     cache = dest.parent / CLIP_CACHE
     cache.mkdir(parents=True, exist_ok=True)
     clean_stale_partials(cache)
-    clips = [cache / clip_name(seg, videos[seg.half], spec) for seg in segments]
+    identities = {h: file_identity(v) for h, v in videos.items()}  # read once per video, not per cut
+    clips = [cache / clip_name(seg, videos[seg.half], spec, identities[seg.half]) for seg in segments]
     durations = [end - start for start, end in (frame_aligned(s.start_s, s.end_s, spec.fps) for s in segments)]
 
     def cut(i: int) -> None:
