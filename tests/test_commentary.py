@@ -146,5 +146,9 @@ def test_commentary_fused_with_a_video_spotter_beats_both_on_goals(labels_root: 
     fused = [fuse_predictions(v, w) for v, w in zip(video, words, strict=True)]
     spotter, commentary, both = (spotting_map(halves, x, "loose")["Goal"] for x in (video, words, fused))
     assert both > max(spotter, commentary), (spotter, commentary, both)
+    tight = [spotting_map(halves, x, "tight")["Goal"] for x in (video, fused)]
+    assert tight[1] > tight[0], "the commentary alone is half-trusted, so its loose timing does not cost tight AP"
     pair = fuse_predictions([Prediction(1, 100.0, "Goal", 0.5)], [Prediction(1, 104.0, "Goal", 0.6)])
     assert pair == [Prediction(1, 100.0, "Goal", pytest.approx(0.8))], "one event, the primary's time, noisy-OR"
+    alone = fuse_predictions([], [Prediction(1, 300.0, "Goal", 0.6)])
+    assert alone == [Prediction(1, 300.0, "Goal", pytest.approx(0.3))], "unconfirmed commentary: half its confidence"
