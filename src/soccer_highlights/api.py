@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from soccer_highlights.config import (
+    EDGE_TOLERANCE_S,
     LENGTH_MARGIN_S,
     ExportConfig,
     ReelConfig,
@@ -43,8 +44,6 @@ from soccer_highlights.soccernet.layout import LABELS_FILE, game_from_dir
 from soccer_highlights.soccernet.predictions import Prediction
 
 REEL_FILE, TIMELINE_FILE, REVIEW_FILE = "reel.mp4", "timeline.png", "review.html"
-EDGE_TOLERANCE_S = 0.5
-"""A segment may end this far past its half's probed length (container durations are rounded)."""
 
 ProgressCallback = Callable[[str, float, float], None]
 """``(stage, done, total)``: ``scoring`` in seconds of match, ``cutting`` in clips."""

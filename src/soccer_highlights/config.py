@@ -234,6 +234,10 @@ class ReelConfig:
         _check(self, "parallel_cuts", 1, 64)
 
 
+EDGE_TOLERANCE_S = 0.5
+"""How far past a half's probed length a segment, prediction or label still counts as inside it
+(container lengths are rounded)."""
+
 LENGTH_MARGIN_S = 30.0
 """Without a video, a half is taken to end this long after its last labelled or predicted event."""
 

@@ -10,15 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from soccer_highlights.config import IMPORTED_SEGMENTS, PredictionsConfig
+from soccer_highlights.config import EDGE_TOLERANCE_S, IMPORTED_SEGMENTS, PredictionsConfig
 from soccer_highlights.core import Half, ProgressFn, ScoreCurve
 from soccer_highlights.errors import ConfigError
 from soccer_highlights.fileio import file_digest
 from soccer_highlights.soccernet.classes import parse_class_list
 from soccer_highlights.soccernet.predictions import Prediction, load_predictions
-
-EDGE_TOLERANCE_S = 0.5
-"""A prediction this close past a half's probed end still counts (container lengths are rounded)."""
 
 
 class PredictionsDetector:
