@@ -668,7 +668,7 @@ def train_commentary(
     import json
 
     from soccer_highlights.fileio import atomic_write_json
-    from soccer_highlights.model.commentary import train_spotter
+    from soccer_highlights.model.commentary import train_commentary_model
     from soccer_highlights.model.commentary_cv import cross_validate, load_halves
 
     _check_output(out, ".npz", force)
@@ -686,7 +686,7 @@ def train_commentary(
         )
         if report:
             atomic_write_json(report, result)
-    weights = train_spotter(halves, epochs=epochs)
+    weights = train_commentary_model(halves, epochs=epochs, inner_folds=max(folds, 2), on_step=console.print)
     weights.save(out)
     print(out)
 

@@ -28,6 +28,9 @@ from soccer_highlights.soccernet.transcripts import load_transcript, transcript_
 SHIPPED_WEIGHTS = "commentary_spotter.npz"
 SPOT_NMS_S = 20.0
 SPOT_MIN_P = 0.01
+PEAK_WIDTH_S = 4.0
+"""Standard deviation of the bump an event makes in the reel's score curve: about the spread of
+the commentary's lag behind the action."""
 
 
 @cache
@@ -72,29 +75,38 @@ class CommentaryDetector:
             raise InputError(f"{path}: no transcript (run soccer-highlights transcribe, or use SoccerNet-Echoes')")
         return path
 
-    def probabilities(self, half: Half) -> np.ndarray:
-        """(seconds, classes) over the half (at least its length), one row per second."""
+    def peaks(self, half: Half) -> dict[str, list[tuple[int, float]]]:
+        """Per class: the spotter's (second, confidence) events, best first."""
         text = HalfText.build("", half.half, load_transcript(self.transcript(half)))
-        return self.weights.half_probabilities(text)
+        return self.weights.peaks(text, SPOT_NMS_S)
 
     def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve:
-        probs = self.probabilities(half)
-        weights = np.array([self.class_weights.get(c, 0.0) for c in CLASSES])
+        """The highest class-weighted event confidence near each second (a bump of ``PEAK_WIDTH_S``
+        around each event), so the reel is planned on the second stage's ranking."""
         n = int(np.ceil(half.duration_s))
-        scores = np.zeros(n, np.float32)
-        m = min(n, len(probs))
-        scores[:m] = np.clip((probs[:m] * weights).max(axis=1), 0.0, 1.0)
+        scores = np.zeros(n, np.float64)
+        t = np.arange(n)
+        for label, peaks in self.peaks(half).items():
+            weight = self.class_weights.get(label, 0.0)
+            for second, confidence in peaks if weight > 0 else ():
+                bump = weight * confidence * np.exp(-0.5 * ((t - second) / PEAK_WIDTH_S) ** 2)
+                np.maximum(scores, bump, out=scores)
         if progress:
             progress(half.duration_s)
-        return ScoreCurve(half.half, 1.0, scores, half.duration_s, self.name)
+        return ScoreCurve(half.half, 1.0, np.clip(scores, 0.0, 1.0).astype(np.float32), half.duration_s, self.name)
 
     def spot(self, half: Half) -> list[Prediction]:
-        """Each class's peaks (one per ``SPOT_NMS_S``) as SoccerNet predictions."""
-        return spot_probabilities(self.probabilities(half), half.half)
+        """Each class's events (one per ``SPOT_NMS_S``) as SoccerNet predictions."""
+        return [
+            Prediction(half.half, float(second), label, confidence)
+            for label, peaks in self.peaks(half).items()
+            for second, confidence in peaks
+        ]
 
 
 def spot_probabilities(probs: np.ndarray, half: int) -> list[Prediction]:
-    """Per class, greedy peaks at least ``SPOT_NMS_S`` apart, each with its probability."""
+    """Per class of :data:`CLASSES` (the columns of ``probs``), greedy peaks at least ``SPOT_NMS_S``
+    apart, each with its probability."""
     out = []
     for c, label in enumerate(CLASSES):
         p = probs[:, c].copy()

@@ -1,5 +1,8 @@
 """The commentary spotter: what the commentators say around a moment, scored per SoccerNet class.
 
+Two stages. The first (this module) scores every second of a half; its peaks are candidates. The
+second (:mod:`soccer_highlights.model.commentary_rerank`) ranks the candidates with boosted trees.
+
 For each second ``t`` of a half, the text of the transcript lines that start in six windows around
 ``t`` (from 15 s before to 90 s after: the build-up, the call itself, the replay talk 20-40 s
 later, the kick-off that follows a goal) is read as hashed words and character 4-grams
@@ -20,14 +23,17 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from soccer_highlights.errors import InputError
+from soccer_highlights.features.commentary_cues import transcript_cues
 from soccer_highlights.features.text import N_BUCKETS, second_bags
+from soccer_highlights.model.commentary_rerank import fit_ranker, ranked_peaks, training_rows
+from soccer_highlights.model.trees import TreeEnsemble
 from soccer_highlights.soccernet.labels import Event
 from soccer_highlights.soccernet.transcripts import Line
 
@@ -35,6 +41,7 @@ CLASSES: tuple[str, ...] = ("Goal", "Penalty", "Shots on target", "Shots off tar
 WINDOWS: tuple[tuple[int, int], ...] = ((-15, -5), (-5, 0), (0, 5), (5, 15), (15, 40), (40, 90))
 """Seconds relative to the scored moment: what is said before it, at it and after it."""
 TAIL_S = 90
+INNER_SALT = "inner:"
 POSITIVE_S, IGNORE_S = 1.0, 4.0
 
 
@@ -47,6 +54,8 @@ class HalfText:
     n_seconds: int
     ids: np.ndarray
     offsets: np.ndarray
+    cues: np.ndarray
+    """(n_seconds, len(CUES)) transcript cues (:mod:`soccer_highlights.features.commentary_cues`)"""
     events: tuple[Event, ...] = ()
 
     @classmethod
@@ -54,7 +63,10 @@ class HalfText:
         last = max([x.end_s for x in lines] + [e.time_s for e in events] + [0.0])
         n = math.ceil(last) + TAIL_S
         ids, offsets = second_bags(lines, n)
-        return cls(game, half, n, ids, offsets, tuple(events))
+        return cls(game, half, n, ids, offsets, transcript_cues(lines, n), tuple(events))
+
+    def event_times(self, label: str) -> list[float]:
+        return [e.time_s for e in self.events if e.label == label]
 
     def targets(self) -> tuple[np.ndarray, np.ndarray]:
         """Per second and class: 1 near an event, 0 elsewhere; and the mask of seconds that count."""
@@ -83,6 +95,14 @@ class CommentaryWeights:
     bias: np.ndarray
     """(n_classes,)"""
     meta: dict
+    rankers: Mapping[int, TreeEnsemble] = field(default_factory=dict)
+    """The second stage: a tree ensemble per class index (classes without one keep the first stage's
+    probability)."""
+
+    def peaks(self, text: HalfText, min_gap_s: float) -> dict[str, list[tuple[int, float]]]:
+        """Per class: (second, confidence) of its events, at least ``min_gap_s`` apart, best first."""
+        ranked = ranked_peaks(self.half_probabilities(text), text.cues, text.half, self.rankers, min_gap_s)
+        return {CLASSES[c]: peaks for c, peaks in ranked.items()}
 
     def half_probabilities(self, text: HalfText) -> np.ndarray:
         """(n_seconds, n_classes) probabilities of an event of each class at each second."""
@@ -108,6 +128,7 @@ class CommentaryWeights:
                 windows=self.windows.astype(np.float32),
                 bias=self.bias.astype(np.float32),
                 meta=np.frombuffer(json.dumps(self.meta).encode(), dtype=np.uint8),
+                **{k: v for c, r in self.rankers.items() for k, v in r.arrays(f"ranker{c}_").items()},
             )
 
     @classmethod
@@ -116,7 +137,12 @@ class CommentaryWeights:
             meta = json.loads(bytes(data["meta"]).decode())
             if tuple(meta["classes"]) != CLASSES or [tuple(w) for w in meta["windows"]] != list(WINDOWS):
                 raise ValueError(f"{path}: weights for other classes or windows than this version's")
-            return cls(data["tokens"].astype(np.float32), data["windows"], data["bias"], meta)
+            rankers = {
+                c: TreeEnsemble.from_arrays(data, f"ranker{c}_")
+                for c in range(len(CLASSES))
+                if f"ranker{c}_shape" in data.files
+            }
+            return cls(data["tokens"].astype(np.float32), data["windows"], data["bias"], meta, rankers)
 
 
 def train_spotter(
@@ -173,6 +199,46 @@ def train_spotter(
     )
 
 
+def train_commentary_model(
+    halves: Sequence[HalfText],
+    epochs: int = 2,
+    inner_folds: int = 5,
+    seed: int = 0,
+    on_step: Callable[[str], None] | None = None,
+) -> CommentaryWeights:
+    """Both stages: the second learns from first-stage scores of games that stage never saw.
+
+    The first stage is fitted ``inner_folds`` times, each on all games but one fold's, to score
+    that fold's halves; the trees learn from those scores; the shipped first stage is then fitted
+    on every game."""
+    probs: list[np.ndarray | None] = [None] * len(halves)
+    for fold in range(inner_folds):
+        held_out = [i for i, h in enumerate(halves) if fold_of(h.game, inner_folds, INNER_SALT) == fold]
+        train = [h for h in halves if fold_of(h.game, inner_folds, INNER_SALT) != fold]
+        if not held_out or not train:
+            continue
+        stage_one = train_spotter(train, epochs=epochs, seed=seed + fold)
+        for i in held_out:
+            probs[i] = stage_one.half_probabilities(halves[i])
+        if on_step:
+            on_step(f"first stage, inner fold {fold + 1}/{inner_folds}")
+    rankers = {}
+    scored = [(h, p) for h, p in zip(halves, probs, strict=True) if p is not None]
+    for c, label in enumerate(CLASSES):
+        rows = [training_rows(p, h.cues, h.half, c, h.event_times(label)) for h, p in scored]
+        n_events = sum(len(h.event_times(label)) for h, _ in scored)
+        if rows:
+            features, targets = np.vstack([r[0] for r in rows]), np.concatenate([r[1] for r in rows])
+            ranker = fit_ranker(features, targets, n_events, seed)
+            if ranker is not None:
+                rankers[c] = ranker
+    if on_step:
+        on_step(f"second stage: {len(rankers)} classes ranked")
+    weights = train_spotter(halves, epochs=epochs, seed=seed)
+    meta = {**weights.meta, "inner_folds": inner_folds, "ranked_classes": [CLASSES[c] for c in sorted(rankers)]}
+    return replace(weights, meta=meta, rankers=rankers)
+
+
 def _torch_logits(tokens, windows, bias, half: HalfText):
     import torch
 
@@ -187,6 +253,7 @@ def _torch_logits(tokens, windows, bias, half: HalfText):
     return logits
 
 
-def fold_of(game: str, folds: int) -> int:
-    """A game's cross-validation fold, fixed by its name (the same on every machine)."""
-    return int(hashlib.sha1(game.encode()).hexdigest(), 16) % folds
+def fold_of(game: str, folds: int, salt: str = "") -> int:
+    """A game's cross-validation fold, fixed by its name (the same on every machine); a ``salt``
+    draws folds independent of the unsalted ones (inner folds within an outer fold's games)."""
+    return int(hashlib.sha1((salt + game).encode()).hexdigest(), 16) % folds

@@ -3,23 +3,20 @@ word-list floor: what a model of the commentary adds over counting goal words.""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from soccer_highlights.detectors.commentary import spot_probabilities
+from soccer_highlights.detectors.commentary import SPOT_NMS_S, spot_probabilities
 from soccer_highlights.evaluation.spotting import average_map, events_to_arrays, predictions_to_arrays, sparse_half
-from soccer_highlights.model.commentary import CLASSES, HalfText, fold_of, train_spotter
+from soccer_highlights.features.commentary_cues import GOAL_WORDS
+from soccer_highlights.model.commentary import CLASSES, HalfText, fold_of, train_commentary_model
 from soccer_highlights.soccernet.classes import CLASSES_V2
 from soccer_highlights.soccernet.labels import load_labels
 from soccer_highlights.soccernet.layout import find_games
 from soccer_highlights.soccernet.predictions import Prediction
 from soccer_highlights.soccernet.transcripts import load_transcript, transcript_path
-
-GOAL_WORDS = re.compile(r"\b(goals?|gol(es|azo)?|go+l+|tore?|buts?|rete|goool+)\b|гол", re.IGNORECASE)
-"""Goal in the commentary's languages (English, Spanish, Italian, German, French, Russian)."""
 
 
 def load_halves(labels_root: str | Path, transcripts_root: str | Path) -> list[HalfText]:
@@ -69,18 +66,29 @@ def goal_word_counts(lines, n_seconds: int) -> list[int]:
 
 
 def out_of_fold_predictions(
-    halves: Sequence[HalfText], folds: int = 5, epochs: int = 2, on_fold: Callable[[int, int], None] | None = None
+    halves: Sequence[HalfText],
+    folds: int = 5,
+    epochs: int = 2,
+    on_fold: Callable[[int, int], None] | None = None,
+    first_stage: list[list[Prediction]] | None = None,
 ) -> list[list[Prediction]]:
-    """Each half spotted by a model that never saw its game (trained on the other folds' games)."""
+    """Each half spotted by a model that never saw its game (both stages trained on the other folds'
+    games). ``first_stage``, if given, is filled with the first stage's own predictions."""
     predictions: list[list[Prediction]] = [[] for _ in halves]
     for fold in range(folds):
         train = [h for h in halves if fold_of(h.game, folds) != fold]
         test = [i for i, h in enumerate(halves) if fold_of(h.game, folds) == fold]
         if not train or not test:  # few games: a fold can hold all of them, or none
             continue
-        weights = train_spotter(train, epochs=epochs, seed=fold)
+        weights = train_commentary_model(train, epochs=epochs, inner_folds=folds, seed=fold)
         for i in test:
-            predictions[i] = spot_probabilities(weights.half_probabilities(halves[i]), halves[i].half)
+            half = halves[i]
+            peaks = weights.peaks(half, SPOT_NMS_S)
+            predictions[i] = [
+                Prediction(half.half, float(t), label, p) for label, found in peaks.items() for t, p in found
+            ]
+            if first_stage is not None:
+                first_stage[i] = spot_probabilities(weights.half_probabilities(half), half.half)
         if on_fold:
             on_fold(fold, len(test))
     return predictions
@@ -94,7 +102,8 @@ def cross_validate(
     on_fold: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Train on the other folds' games, predict each fold's games; the metric over all of them."""
-    predictions = out_of_fold_predictions(halves, folds, epochs, on_fold)
+    first_stage: list[list[Prediction]] = [[] for _ in halves]
+    predictions = out_of_fold_predictions(halves, folds, epochs, on_fold, first_stage)
     floor = []
     for half in halves:
         lines = load_transcript(transcript_path(Path(transcripts_root) / half.game, half.half))
@@ -109,5 +118,6 @@ def cross_validate(
         "epochs": epochs,
         "events": {c: sum(1 for h in halves for e in h.events if e.label == c) for c in CLASSES},
         "spotter": {metric: spotting_map(halves, predictions, metric) for metric in ("loose", "tight")},
+        "first_stage_alone": {metric: spotting_map(halves, first_stage, metric) for metric in ("loose", "tight")},
         "word_list_floor_goal": {metric: spotting_map(halves, floor, metric)["Goal"] for metric in ("loose", "tight")},
     }
