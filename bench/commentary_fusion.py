@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from soccer_highlights.evaluation.fusion import ALONE_WEIGHT, fuse_predictions
+from soccer_highlights.evaluation.fusion import PRIMARY_WEIGHT, TOLERANCE_S, fuse_predictions
 from soccer_highlights.model.commentary import CLASSES
 from soccer_highlights.model.commentary_cv import load_halves, out_of_fold_predictions, spotting_map
 from soccer_highlights.soccernet import Prediction
@@ -56,7 +56,9 @@ def main(labels_root: Path, transcripts_root: Path) -> dict:
     report: dict = {
         "input": "real valid labels and SoccerNet-Echoes whisper_v3 transcripts; simulated video spotters",
         "commentary": "out-of-fold by game (5 folds), both stages",
-        "alone_weight": ALONE_WEIGHT,
+        "rule": "linear opinion pool: w * spotter + (1 - w) * commentary, 0 where a source says nothing",
+        "primary_weight": PRIMARY_WEIGHT,
+        "tolerance_s": TOLERANCE_S,
         "metric": "SoccerNet Average-mAP, Goal",
         "commentary_alone": {m: spotting_map(halves, commentary, m)["Goal"] for m in ("loose", "tight")},
         "spotters": {},

@@ -117,7 +117,7 @@ def test_detect_with_commentary_on_a_label_tree_scores_with_soccernets_metric(la
                     "--predictions", str(other), "--out", str(fused_out))  # fmt: skip
     assert fused.returncode == 0, fused.stderr
     got = load_predictions(fused_out / few_games[0] / "results_spotting.json")
-    assert any(p.label == "Goal" and p.time_s == 1234.0 and p.confidence >= 0.9 for p in got)
+    assert any(p.label == "Goal" and p.time_s == 1234.0 and p.confidence >= 0.45 for p in got), "at least w * 0.9"
 
 
 def test_commentary_fused_with_a_video_spotter_beats_both_on_goals(labels_root: Path) -> None:
@@ -147,8 +147,8 @@ def test_commentary_fused_with_a_video_spotter_beats_both_on_goals(labels_root: 
     spotter, commentary, both = (spotting_map(halves, x, "loose")["Goal"] for x in (video, words, fused))
     assert both > max(spotter, commentary), (spotter, commentary, both)
     tight = [spotting_map(halves, x, "tight")["Goal"] for x in (video, fused)]
-    assert tight[1] > tight[0], "the commentary alone is half-trusted, so its loose timing does not cost tight AP"
+    assert tight[1] > tight[0], "the commentary's loose timing does not cost the spotter's tight AP"
     pair = fuse_predictions([Prediction(1, 100.0, "Goal", 0.5)], [Prediction(1, 104.0, "Goal", 0.6)])
-    assert pair == [Prediction(1, 100.0, "Goal", pytest.approx(0.8))], "one event, the primary's time, noisy-OR"
-    alone = fuse_predictions([], [Prediction(1, 300.0, "Goal", 0.6)])
-    assert alone == [Prediction(1, 300.0, "Goal", pytest.approx(0.3))], "unconfirmed commentary: half its confidence"
+    assert pair == [Prediction(1, 100.0, "Goal", pytest.approx(0.55))], "one event, the primary's time, the mean"
+    alone = fuse_predictions([Prediction(1, 10.0, "Goal", 0.9)], [Prediction(1, 300.0, "Goal", 0.6)])
+    assert alone == [Prediction(1, 10.0, "Goal", pytest.approx(0.45)), Prediction(1, 300.0, "Goal", pytest.approx(0.3))]

@@ -596,7 +596,7 @@ def detect(
         Path | None,
         typer.Option(
             help="With commentary: another spotter's tree of GAME/results_spotting.json (NetVLAD++, E2E-Spot, "
-            "T-DEED, ...) to fuse with the commentary, per game and class (noisy-OR within 10 s)."
+            "T-DEED, ...) to fuse with the commentary, per game and class (the mean of both within 10 s)."
         ),
     ] = None,
     budget: Annotated[str, typer.Option(help="Reel length per game: 'auto', 'none' or SECONDS.")] = "auto",
