@@ -29,6 +29,9 @@ from soccer_highlights.soccernet.transcripts import Line
 log = logging.getLogger(__name__)
 SAMPLE_RATE = 16_000
 CHUNK_S = 300.0
+CLIP_S = 30.0
+"""Whisper reads 30 s at a time; each chunk is cut into clips this long and decoded as one batch."""
+BATCH_SIZE = 8
 MODEL_FILES = ("config.json", "tokenizer.json")
 
 
@@ -127,12 +130,16 @@ def transcribe_video(
 
     ``vad`` (faster-whisper's voice-activity filter) is off by default: it takes a commentator
     shouting over a crowd's roar for noise, and so drops the call of a goal (seen on the real
-    Arsenal goal: "Oh goodness me... Alexis Sanchez... unstoppable" is heard only without it)."""
+    Arsenal goal: "Oh goodness me... Alexis Sanchez... unstoppable" is heard only without it).
+    Without it, each chunk is cut into fixed ``CLIP_S`` clips decoded ``BATCH_SIZE`` at a time: on
+    the real footage 1.4x faster than Whisper's own sliding window, at the cost of a word that
+    straddles a clip's edge (the goal call above is still heard)."""
     try:
-        from faster_whisper import WhisperModel
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
     except ImportError:
         raise ConfigError("transcribing needs faster-whisper: pip install 'soccer-highlights[speech]'") from None
     whisper = WhisperModel(str(model_dir(model)), device="cpu", compute_type="int8", cpu_threads=threads)
+    batched = BatchedInferencePipeline(whisper)
     if str(model).endswith(".en") and language not in (None, "en"):
         raise ConfigError(f"the {model} model knows English only; use --asr-model base for {language!r}")
     lines: list[Line] = []
@@ -144,13 +151,17 @@ def transcribe_video(
         buffer.clear()
         if len(audio) < SAMPLE_RATE // 2:
             return
-        segments, _ = whisper.transcribe(
+        length_s = len(audio) / SAMPLE_RATE
+        clips = [{"start": float(t), "end": float(min(t + CLIP_S, length_s))} for t in np.arange(0.0, length_s, CLIP_S)]
+        segments, _ = batched.transcribe(
             audio,
             language=language,
             vad_filter=vad,
+            clip_timestamps=None if vad else clips,  # fixed clips, batched: 1.4x faster than one window at a time
+            batch_size=BATCH_SIZE,
+            without_timestamps=False,  # a line's own start, not its clip's
             beam_size=1,
             temperature=0.0,  # greedy only: the fallback to sampling made the same sound read differently
-            condition_on_previous_text=False,  # curbs Whisper's loops of one repeated line
         )
         lines.extend(
             Line(chunk_start + s.start, chunk_start + s.end, s.text.strip()) for s in segments if s.text.strip()
