@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -71,6 +71,27 @@ def _per_video(bar: Progress, describe: Callable[[str], str]) -> Callable[[str, 
         bar.update(tasks[video], completed=done)
 
     return on_seconds
+
+
+def _each_half_video(
+    describe: Callable[[str], str],
+    done_message: Callable[[Any], str | None],
+    run: Callable[[Callable[[Any], None], Callable[[str, float, float], None]], list],
+) -> None:
+    """A batch over half videos: a bar per video and one overall, a line per video done, and the
+    failures listed at the end (exit 1) while the other videos are still done."""
+    with _progress() as bar:
+        overall = bar.add_task("half videos", total=None)
+
+        def on_video(result) -> None:
+            if result.failed:
+                bar.console.print(f"[red]{escape(result.video)}: failed: {escape(result.failed)}", soft_wrap=True)
+            elif message := done_message(result):
+                bar.console.print(message)
+            bar.advance(overall)
+
+        results = run(on_video, _per_video(bar, describe))
+    _report_failures([(r.video, r.failed) for r in results if r.failed], len(results), "half videos")
 
 
 def _progress_callback(bar: Progress) -> ProgressCallback:
@@ -437,19 +458,11 @@ def features(
     cluster = _cluster(ray, cpus_per_task, gpus_per_task)
     device = "cuda" if gpus_per_task > 0 else ("cpu" if cluster is not None else _device())
     settings = VideoFeatureSettings(backbone, weights, fps)
-    with _progress() as bar:
-        overall = bar.add_task("half videos", total=None)
-        on_seconds = _per_video(bar, lambda video: f"{Path(video).parent.name[-30:]}/{Path(video).name}")
-
-        def on_video(result) -> None:
-            if result.failed:
-                bar.console.print(f"[red]{escape(result.video)}: failed: {escape(result.failed)}", soft_wrap=True)
-            elif result.cached:
-                bar.console.print(f"cached: {escape(result.video)}")
-            bar.advance(overall)
-
-        results = features_tree(root, settings, device, None, on_video, cluster, on_seconds)
-    _report_failures([(r.video, r.failed) for r in results if r.failed], len(results), "half videos")
+    _each_half_video(
+        lambda video: f"{Path(video).parent.name[-30:]}/{Path(video).name}",
+        lambda result: f"cached: {escape(result.video)}" if result.cached else None,
+        lambda on_video, on_seconds: features_tree(root, settings, device, None, on_video, cluster, on_seconds),
+    )
 
 
 @app.command()
@@ -457,7 +470,7 @@ def transcribe(
     root: Annotated[Path, typer.Argument(help="A match video, a SoccerNet game folder, or a tree.")],
     asr_model: Annotated[
         str,
-        typer.Option(help="base (multilingual), tiny.en (English, 3x faster), or a local CTranslate2 Whisper folder."),
+        typer.Option(help="base (multilingual), tiny.en (English, 2x faster), or a local CTranslate2 Whisper folder."),
     ] = "base",
     language: Annotated[
         str | None, typer.Option(help="The commentary's language (en, es, de, fr, it, ru, ...); default: detected.")
@@ -474,21 +487,15 @@ def transcribe(
     from soccer_highlights.batch import transcribe_tree
 
     cluster = _cluster(ray, cpus_per_task, 0.0)
-    with _progress() as bar:
-        overall = bar.add_task("half videos", total=None)
-        on_seconds = _per_video(bar, lambda video: f"transcribing {Path(video).name}")
-
-        def on_video(result) -> None:
-            if result.failed:
-                bar.console.print(f"[red]{escape(result.video)}: failed: {escape(result.failed)}", soft_wrap=True)
-            elif result.cached:
-                bar.console.print(f"kept: {escape(result.transcript)}")
-            else:
-                bar.console.print(f"wrote {escape(result.transcript)} ({result.lines} lines)")
-            bar.advance(overall)
-
-        results = transcribe_tree(root, asr_model, language, force, on_video, cluster, on_seconds)
-    _report_failures([(r.video, r.failed) for r in results if r.failed], len(results), "half videos")
+    _each_half_video(
+        lambda video: f"transcribing {Path(video).name}",
+        lambda result: (
+            f"kept: {escape(result.transcript)}"
+            if result.cached
+            else f"wrote {escape(result.transcript)} ({result.lines} lines)"
+        ),
+        lambda on_video, on_seconds: transcribe_tree(root, asr_model, language, force, on_video, cluster, on_seconds),
+    )
 
 
 @app.command()
