@@ -7,7 +7,15 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from soccer_highlights.features.commentary_cues import CUES, transcript_cues
-from soccer_highlights.model.commentary_rerank import candidate_features, candidates, ranked_peaks
+from soccer_highlights.features.text import N_BUCKETS, bucket
+from soccer_highlights.model.commentary import HalfText
+from soccer_highlights.model.commentary_rerank import (
+    candidate_features,
+    candidate_token_rows,
+    candidates,
+    fit_candidate_text,
+    ranked_peaks,
+)
 from soccer_highlights.model.trees import TreeEnsemble
 from soccer_highlights.soccernet.transcripts import Line
 
@@ -62,8 +70,59 @@ def test_ranked_peaks_put_the_ranker_first_and_keep_peaks_apart() -> None:
     target = (times == 500).astype(int)
     fitted = HistGradientBoostingClassifier(max_iter=20, min_samples_leaf=1, random_state=0)
     fitted.fit(np.vstack([features] * 20), np.tile(target, 20))
-    peaks = ranked_peaks(probs, cues, 1, {0: TreeEnsemble.from_sklearn(fitted)}, min_gap_s=20)
+    text = HalfText("game", 1, n, np.zeros(0, np.int64), np.zeros(n, np.int64), cues)
+    peaks = ranked_peaks(text, probs, {0: TreeEnsemble.from_sklearn(fitted)}, {}, min_gap_s=20)
     assert peaks[0][0][0] == 500, "the ranker's choice comes first, not the loudest first-stage peak"
     seconds = [t for t, _ in peaks[0]]
     assert all(abs(a - b) > 20 for i, a in enumerate(seconds) for b in seconds[i + 1 :])
     assert peaks[1] and all(p == probs[t, 1] for t, p in peaks[1]), "no ranker: first-stage probability"
+
+
+def test_the_candidate_text_model_reads_each_window_apart_and_learns_the_call_from_the_talk() -> None:
+    """Candidates followed by "equaliser" are goals, those followed by "chance" are not; the same
+    words said before a candidate are another column."""
+    lines, goals = [], []
+    for k in range(40):
+        t = 60.0 * k + 30.0
+        word = "equaliser" if k % 2 == 0 else "chance"
+        lines += [Line(t - 5, t - 4, "what a chance"), Line(t + 2, t + 3, f"an {word} there")]
+        goals += [t] if k % 2 == 0 else []
+    text = HalfText.build("game", 1, lines)
+    times = np.array([int(60 * k + 30) for k in range(40)])
+    rows = candidate_token_rows(text, times)
+    call, talk = bucket("equaliser"), bucket("what")
+    cols = set(rows[0][0].tolist())
+    assert call + N_BUCKETS in cols and call not in cols, "said 2 s after: window 1 (0-10 s), not window 0"
+    assert talk in cols and talk + N_BUCKETS not in cols, "said 5 s before: window 0 (10-0 s before)"
+    targets = np.isin(times, np.array(goals, int)).astype(int)
+    model = fit_candidate_text(rows, targets)
+    scores = model.score(text, times)
+    assert scores[targets == 1].min() > scores[targets == 0].max()
+
+
+def test_the_second_stage_with_a_text_model_ranks_the_calls_above_the_talk() -> None:
+    """Six halves of 40 goal-word moments, 20 of them goals ("equaliser" said after them): trees and
+    the candidate text model, out-of-fold within these halves, put the goals first."""
+    from soccer_highlights.model.commentary import CLASSES
+    from soccer_highlights.model.commentary_rerank import fit_second_stage
+    from soccer_highlights.soccernet.labels import Event
+
+    scored = []
+    for game in range(6):
+        lines, events = [], []
+        for k in range(40):
+            t = 60.0 * k + 30.0
+            word = "equaliser" if (k + game) % 2 == 0 else "chance"
+            lines += [Line(t - 5, t - 4, "goal goal"), Line(t + 2, t + 3, f"an {word} there")]
+            events += [Event(1, t, "Goal")] if (k + game) % 2 == 0 else []
+        text = HalfText.build(f"game{game}", 1, lines, events)
+        probs = np.full((text.n_seconds, len(CLASSES)), 1e-4)
+        probs[[int(e) for e in np.arange(40) * 60 + 30], CLASSES.index("Goal")] = 0.5
+        scored.append((text, probs))
+    rankers, texts = fit_second_stage(scored, CLASSES, folds=3, text_classes=("Goal",))
+    goal = CLASSES.index("Goal")
+    assert set(rankers) == {goal} == set(texts), "only Goal has 100 events here"
+    text, probs = scored[0]
+    peaks = ranked_peaks(text, probs, rankers, texts, min_gap_s=20)[goal]
+    top = {t for t, _ in peaks[:20]}
+    assert top == {int(e.time_s) for e in text.events}

@@ -664,6 +664,13 @@ def train_commentary(
         ),
     ] = 2,
     report: Annotated[Path | None, typer.Option(help="Write the cross-validation report (JSON) here.")] = None,
+    text_model: Annotated[
+        bool,
+        typer.Option(
+            help="Also a text model of the words around Goal candidates: better ranking (loose), looser timing "
+            "(tight); see docs/commentary_model.md."
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option(help="Replace existing --out and --report files.")] = False,
 ) -> None:
     """Train the commentary spotter on real commentary: transcripts and SoccerNet labels of many games.
@@ -686,14 +693,21 @@ def train_commentary(
     console.print(f"{len(halves)} halves of {len({h.game for h in halves})} games")
     if folds > 1:
         result = cross_validate(
-            halves, transcripts, folds, epochs, on_fold=lambda f, n: console.print(f"fold {f + 1}/{folds}: {n} halves")
+            halves,
+            transcripts,
+            folds,
+            epochs,
+            on_fold=lambda f, n: console.print(f"fold {f + 1}/{folds}: {n} halves"),
+            text_model=text_model,
         )
         console.print(
             json.dumps({"spotter": result["spotter"], "word_list_floor_goal": result["word_list_floor_goal"]})
         )
         if report:
             atomic_write_json(report, result)
-    weights = train_commentary_model(halves, epochs=epochs, inner_folds=max(folds, 2), on_step=console.print)
+    weights = train_commentary_model(
+        halves, epochs=epochs, inner_folds=max(folds, 2), on_step=console.print, text_model=text_model
+    )
     weights.save(out)
     print(out)
 

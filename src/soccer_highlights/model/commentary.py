@@ -32,7 +32,12 @@ import numpy as np
 from soccer_highlights.errors import InputError
 from soccer_highlights.features.commentary_cues import transcript_cues
 from soccer_highlights.features.text import N_BUCKETS, second_bags
-from soccer_highlights.model.commentary_rerank import fit_ranker, ranked_peaks, training_rows
+from soccer_highlights.model.commentary_rerank import (
+    TEXT_MODEL_CLASSES,
+    CandidateText,
+    fit_second_stage,
+    ranked_peaks,
+)
 from soccer_highlights.model.trees import TreeEnsemble
 from soccer_highlights.soccernet.labels import Event
 from soccer_highlights.soccernet.transcripts import Line
@@ -98,10 +103,12 @@ class CommentaryWeights:
     rankers: Mapping[int, TreeEnsemble] = field(default_factory=dict)
     """The second stage: a tree ensemble per class index (classes without one keep the first stage's
     probability)."""
+    texts: Mapping[int, CandidateText] = field(default_factory=dict)
+    """Candidate-level text models whose scores those classes' trees read."""
 
     def peaks(self, text: HalfText, min_gap_s: float) -> dict[str, list[tuple[int, float]]]:
         """Per class: (second, confidence) of its events, at least ``min_gap_s`` apart, best first."""
-        ranked = ranked_peaks(self.half_probabilities(text), text.cues, text.half, self.rankers, min_gap_s)
+        ranked = ranked_peaks(text, self.half_probabilities(text), self.rankers, self.texts, min_gap_s)
         return {CLASSES[c]: peaks for c, peaks in ranked.items()}
 
     def half_probabilities(self, text: HalfText) -> np.ndarray:
@@ -129,6 +136,8 @@ class CommentaryWeights:
                 bias=self.bias.astype(np.float32),
                 meta=np.frombuffer(json.dumps(self.meta).encode(), dtype=np.uint8),
                 **{k: v for c, r in self.rankers.items() for k, v in r.arrays(f"ranker{c}_").items()},
+                **{f"text{c}_weights": t.weights.astype(np.float16) for c, t in self.texts.items()},
+                **{f"text{c}_bias": np.array([t.bias]) for c, t in self.texts.items()},
             )
 
     @classmethod
@@ -142,7 +151,13 @@ class CommentaryWeights:
                 for c in range(len(CLASSES))
                 if f"ranker{c}_shape" in data.files
             }
-            return cls(data["tokens"].astype(np.float32), data["windows"], data["bias"], meta, rankers)
+            texts = {
+                c: CandidateText(data[f"text{c}_weights"].astype(np.float32), float(data[f"text{c}_bias"][0]))
+                for c in range(len(CLASSES))
+                if f"text{c}_weights" in data.files
+            }
+            tokens = data["tokens"].astype(np.float32)
+            return cls(tokens, data["windows"], data["bias"], meta, rankers, texts)
 
 
 def train_spotter(
@@ -205,6 +220,7 @@ def train_commentary_model(
     inner_folds: int = 5,
     seed: int = 0,
     on_step: Callable[[str], None] | None = None,
+    text_model: bool = False,
 ) -> CommentaryWeights:
     """Both stages: the second learns from first-stage scores of games that stage never saw.
 
@@ -222,21 +238,19 @@ def train_commentary_model(
             probs[i] = stage_one.half_probabilities(halves[i])
         if on_step:
             on_step(f"first stage, inner fold {fold + 1}/{inner_folds}")
-    rankers = {}
     scored = [(h, p) for h, p in zip(halves, probs, strict=True) if p is not None]
-    for c, label in enumerate(CLASSES):
-        rows = [training_rows(p, h.cues, h.half, c, h.event_times(label)) for h, p in scored]
-        n_events = sum(len(h.event_times(label)) for h, _ in scored)
-        if rows:
-            features, targets = np.vstack([r[0] for r in rows]), np.concatenate([r[1] for r in rows])
-            ranker = fit_ranker(features, targets, n_events, seed)
-            if ranker is not None:
-                rankers[c] = ranker
+    text_classes = TEXT_MODEL_CLASSES if text_model else ()
+    rankers, texts = fit_second_stage(scored, CLASSES, inner_folds, seed, text_classes)
     if on_step:
         on_step(f"second stage: {len(rankers)} classes ranked")
     weights = train_spotter(halves, epochs=epochs, seed=seed)
-    meta = {**weights.meta, "inner_folds": inner_folds, "ranked_classes": [CLASSES[c] for c in sorted(rankers)]}
-    return replace(weights, meta=meta, rankers=rankers)
+    meta = {
+        **weights.meta,
+        "inner_folds": inner_folds,
+        "ranked_classes": [CLASSES[c] for c in sorted(rankers)],
+        "text_model_classes": [CLASSES[c] for c in sorted(texts)],
+    }
+    return replace(weights, meta=meta, rankers=rankers, texts=texts)
 
 
 def _torch_logits(tokens, windows, bias, half: HalfText):

@@ -71,6 +71,7 @@ def out_of_fold_predictions(
     epochs: int = 2,
     on_fold: Callable[[int, int], None] | None = None,
     first_stage: list[list[Prediction]] | None = None,
+    text_model: bool = False,
 ) -> list[list[Prediction]]:
     """Each half spotted by a model that never saw its game (both stages trained on the other folds'
     games). ``first_stage``, if given, is filled with the first stage's own predictions."""
@@ -80,7 +81,7 @@ def out_of_fold_predictions(
         test = [i for i, h in enumerate(halves) if fold_of(h.game, folds) == fold]
         if not train or not test:  # few games: a fold can hold all of them, or none
             continue
-        weights = train_commentary_model(train, epochs=epochs, inner_folds=folds, seed=fold)
+        weights = train_commentary_model(train, epochs=epochs, inner_folds=folds, seed=fold, text_model=text_model)
         for i in test:
             half = halves[i]
             peaks = weights.peaks(half, SPOT_NMS_S)
@@ -100,10 +101,11 @@ def cross_validate(
     folds: int = 5,
     epochs: int = 2,
     on_fold: Callable[[int, int], None] | None = None,
+    text_model: bool = False,
 ) -> dict:
     """Train on the other folds' games, predict each fold's games; the metric over all of them."""
     first_stage: list[list[Prediction]] = [[] for _ in halves]
-    predictions = out_of_fold_predictions(halves, folds, epochs, on_fold, first_stage)
+    predictions = out_of_fold_predictions(halves, folds, epochs, on_fold, first_stage, text_model)
     floor = []
     for half in halves:
         lines = load_transcript(transcript_path(Path(transcripts_root) / half.game, half.half))
@@ -116,6 +118,7 @@ def cross_validate(
         "folds": folds,
         "split": "by game (fold = sha1(game key) mod folds)",
         "epochs": epochs,
+        "text_model": text_model,
         "events": {c: sum(1 for h in halves for e in h.events if e.label == c) for c in CLASSES},
         "spotter": {metric: spotting_map(halves, predictions, metric) for metric in ("loose", "tight")},
         "first_stage_alone": {metric: spotting_map(halves, first_stage, metric) for metric in ("loose", "tight")},

@@ -10,17 +10,28 @@ score, bursts of goal words, repeated lines, speech rate), where the moment lies
 how it compares with the half's other candidates (a half has few goals; the ten loudest moments of
 a half of pre-match talk are not all goals).
 
+Optionally, the trees of Goal also read a candidate text model (:class:`CandidateText`): a logistic regression
+over the words said around each candidate, fitted on candidates alone, so it learns what sets the
+call of a goal apart from talk about one.
+
 It is trained on first-stage scores of games the first stage never saw (out-of-fold within the
-training games), so it learns how far to trust them on new games.
+training games), so it learns how far to trust them on new games; the text model's scores reach
+the trees out-of-fold too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from soccer_highlights.features.commentary_cues import CUES
+from soccer_highlights.features.text import N_BUCKETS
+
+if TYPE_CHECKING:
+    from soccer_highlights.model.commentary import HalfText
 
 CANDIDATE_NMS_S = 10
 """Candidates are first-stage peaks at least this far apart."""
@@ -34,6 +45,16 @@ MIN_EVENTS_TO_RANK = 100
 trees fitted on Penalty's 27 and Red card's 7 (per training fold) fell from a Goal-like 0.06 and 0.18
 loose Average-mAP to 0.003 and 0.002."""
 HALF_QUANTILES = (0.5, 0.9, 0.99)
+TEXT_WINDOWS: tuple[tuple[int, int], ...] = ((-10, 0), (0, 10), (10, 30), (30, 90))
+"""Seconds around a candidate whose words the candidate-level text model reads, each window apart."""
+TEXT_MODEL_CLASSES = ("Goal",)
+"""Classes given a candidate text model when one is asked for (``train-commentary --text-model``):
+a model of the words around candidates alone, the first stage's hard negatives (talk about a goal
+that is not the call of one). Off in the shipped weights: cross-validated, Goal loose rose from
+0.364 to 0.400 but tight fell from 0.124 to 0.106, and both real-footage checks got worse (see
+docs/commentary_model.md)."""
+TEXT_C = 0.1
+"""Inverse L2 strength of the candidate-level logistic regression."""
 CUE = {name: i for i, name in enumerate(CUES)}
 BOOSTING = {
     "max_iter": 200,
@@ -59,8 +80,60 @@ def candidates(scores: np.ndarray, min_gap_s: int = CANDIDATE_NMS_S, min_p: floa
     return np.array(peaks, np.int64)
 
 
-def candidate_features(probs: np.ndarray, cues: np.ndarray, half: int, c: int, times: np.ndarray) -> np.ndarray:
-    """One row per candidate second of class ``c``; ``probs`` are the first stage's (seconds, classes)."""
+@dataclass(frozen=True)
+class CandidateText:
+    """A logistic regression over the hashed words said in :data:`TEXT_WINDOWS` around a candidate."""
+
+    weights: np.ndarray
+    """(len(TEXT_WINDOWS) * N_BUCKETS,)"""
+    bias: float
+
+    def score(self, text: HalfText, times: np.ndarray) -> np.ndarray:
+        rows = candidate_token_rows(text, times)
+        logits = np.array([self.bias + float(self.weights[cols] @ values) for cols, values in rows])
+        return 1.0 / (1.0 + np.exp(-logits))
+
+
+def candidate_token_rows(text: HalfText, times: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per candidate: the columns (window * N_BUCKETS + bucket) and log(1 + count) of its words."""
+    bounds = np.append(text.offsets, len(text.ids))  # second s's tokens are ids[bounds[s]:bounds[s + 1]]
+    rows = []
+    for t in times:
+        cols, values = [], []
+        for w, (a, b) in enumerate(TEXT_WINDOWS):
+            lo, hi = np.clip([t + a, t + b], 0, text.n_seconds)
+            ids, counts = np.unique(text.ids[bounds[lo] : bounds[hi]], return_counts=True)
+            cols.append(ids + w * N_BUCKETS)
+            values.append(np.log1p(counts))
+        rows.append((np.concatenate(cols), np.concatenate(values).astype(np.float64)))
+    return rows
+
+
+def fit_candidate_text(rows: Sequence[tuple[np.ndarray, np.ndarray]], targets: np.ndarray) -> CandidateText | None:
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    if targets.sum() == 0 or targets.sum() == len(targets):
+        return None
+    indptr = np.cumsum([0] + [len(cols) for cols, _ in rows])
+    matrix = csr_matrix(
+        (np.concatenate([v for _, v in rows]), np.concatenate([c for c, _ in rows]), indptr),
+        shape=(len(rows), len(TEXT_WINDOWS) * N_BUCKETS),
+    )
+    model = LogisticRegression(C=TEXT_C, max_iter=300, solver="liblinear").fit(matrix, targets)
+    return CandidateText(model.coef_[0].astype(np.float32), float(model.intercept_[0]))
+
+
+def candidate_features(
+    probs: np.ndarray,
+    cues: np.ndarray,
+    half: int,
+    c: int,
+    times: np.ndarray,
+    text_scores: np.ndarray | None = None,
+) -> np.ndarray:
+    """One row per candidate second of class ``c``; ``probs`` are the first stage's (seconds, classes);
+    ``text_scores``, where the class has a candidate text model, its scores as the last column."""
     n = len(probs)
     focus = probs[:, c]
     at = focus[times]
@@ -93,20 +166,65 @@ def candidate_features(probs: np.ndarray, cues: np.ndarray, half: int, c: int, t
             row += [*((cum_cues[hi] - cum_cues[lo]) / width), *((cum_probs[hi] - cum_probs[lo]) / width)]
         rows.append(row)
     width = 11 + probs.shape[1] + len(HALF_QUANTILES) + 5 + 2 + len(CONTEXT) * (cues.shape[1] + probs.shape[1])
-    return np.asarray(rows, np.float64).reshape(len(times), width)
+    features = np.asarray(rows, np.float64).reshape(len(times), width)
+    return features if text_scores is None else np.hstack([features, np.asarray(text_scores)[:, None]])
 
 
-def training_rows(
-    probs: np.ndarray, cues: np.ndarray, half: int, c: int, event_times: Sequence[float]
-) -> tuple[np.ndarray, np.ndarray]:
-    """A half's candidates of class ``c`` as features and 0/1 targets (near a labelled event)."""
-    times = candidates(probs[:, c])
-    features = candidate_features(probs, cues, half, c, times)
+def candidate_targets(times: np.ndarray, event_times: Sequence[float]) -> np.ndarray:
+    """1 for a candidate within :data:`POSITIVE_S` of a labelled event of its class, else 0."""
     events = np.asarray(event_times, np.float64)
-    if len(events) == 0:
-        return features, np.zeros(len(times), np.int64)
-    distance = np.abs(times[:, None] - events[None, :]).min(axis=1)
-    return features, (distance <= POSITIVE_S).astype(np.int64)
+    if len(events) == 0 or len(times) == 0:
+        return np.zeros(len(times), np.int64)
+    return (np.abs(times[:, None] - events[None, :]).min(axis=1) <= POSITIVE_S).astype(np.int64)
+
+
+def fit_second_stage(
+    scored: Sequence[tuple[HalfText, np.ndarray]],
+    classes: Sequence[str],
+    folds: int,
+    seed: int = 0,
+    text_classes: Sequence[str] = (),
+) -> tuple[dict[int, object], dict[int, CandidateText]]:
+    """Trees per class (and a candidate text model for each of ``text_classes``) from halves
+    scored by a first stage that never saw them. The trees read the text model's scores of games
+    it never saw either: ``folds`` inner folds by a salted hash of the game."""
+    from soccer_highlights.model.commentary import fold_of
+
+    rankers: dict[int, object] = {}
+    texts: dict[int, CandidateText] = {}
+    for c, label in enumerate(classes):
+        n_events = sum(len(h.event_times(label)) for h, _ in scored)
+        if n_events < MIN_EVENTS_TO_RANK:
+            continue
+        times = [candidates(p[:, c]) for _, p in scored]
+        targets = [candidate_targets(t, h.event_times(label)) for t, (h, _) in zip(times, scored, strict=True)]
+        text_scores: list[np.ndarray | None] = [None] * len(scored)
+        if label in text_classes:
+            rows = [candidate_token_rows(h, t) for t, (h, _) in zip(times, scored, strict=True)]
+            fold = [fold_of(h.game, folds, "text:") for h, _ in scored]
+            for k in range(folds):
+                train = [i for i in range(len(scored)) if fold[i] != k]
+                model = fit_candidate_text(
+                    [r for i in train for r in rows[i]], np.concatenate([targets[i] for i in train])
+                )
+                for i in (i for i in range(len(scored)) if fold[i] == k):
+                    text_scores[i] = model.score(scored[i][0], times[i]) if model else np.zeros(len(times[i]))
+            model = fit_candidate_text([r for half_rows in rows for r in half_rows], np.concatenate(targets))
+            if model is None:
+                continue
+            texts[c] = model
+        features = np.vstack(
+            [
+                candidate_features(p, h.cues, h.half, c, t, s)
+                for (h, p), t, s in zip(scored, times, text_scores, strict=True)
+            ]
+        )
+        ranker = fit_ranker(features, np.concatenate(targets), n_events, seed)
+        if ranker is not None:
+            rankers[c] = ranker
+        else:
+            texts.pop(c, None)
+    return rankers, texts
 
 
 def fit_ranker(features: np.ndarray, targets: np.ndarray, n_events: int, seed: int = 0):
@@ -123,7 +241,11 @@ def fit_ranker(features: np.ndarray, targets: np.ndarray, n_events: int, seed: i
 
 
 def ranked_peaks(
-    probs: np.ndarray, cues: np.ndarray, half: int, rankers: Mapping[int, object], min_gap_s: float
+    text: HalfText,
+    probs: np.ndarray,
+    rankers: Mapping[int, object],
+    texts: Mapping[int, CandidateText],
+    min_gap_s: float,
 ) -> dict[int, list[tuple[int, float]]]:
     """Per class index: (second, confidence) peaks at least ``min_gap_s`` apart, best first.
 
@@ -135,7 +257,11 @@ def ranked_peaks(
             out[c] = []
             continue
         ranker = rankers.get(c)
-        scores = ranker.probability(candidate_features(probs, cues, half, c, times)) if ranker else probs[times, c]
+        if ranker is not None:
+            text_scores = texts[c].score(text, times) if c in texts else None
+            scores = ranker.probability(candidate_features(probs, text.cues, text.half, c, times, text_scores))
+        else:
+            scores = probs[times, c]
         kept: list[tuple[int, float]] = []
         for i in np.argsort(-scores, kind="stable"):
             if all(abs(int(times[i]) - t) > min_gap_s for t, _ in kept):
