@@ -42,8 +42,7 @@ def main(labels_root: Path, transcripts_root: Path) -> dict:
             weights = train_commentary_model(train, inner_folds=FOLDS, seed=fold)
             for i, half in enumerate(halves):
                 if fold_of(half.game, FOLDS) == fold:
-                    found = weights.peaks(half, SPOT_NMS_S)
-                    predictions[i] = [Prediction(half.half, float(t), c, p) for c, f in found.items() for t, p in f]
+                    predictions[i] = weights.spot(half, SPOT_NMS_S)
         points.append(
             {
                 "share": share,

@@ -22,6 +22,7 @@ from soccer_highlights.core import Half, ProgressFn, ScoreCurve
 from soccer_highlights.errors import InputError
 from soccer_highlights.fileio import file_digest
 from soccer_highlights.model.commentary import CLASSES, CommentaryWeights, HalfText
+from soccer_highlights.model.commentary_rerank import candidates
 from soccer_highlights.soccernet.predictions import Prediction
 from soccer_highlights.soccernet.transcripts import load_transcript, transcript_path
 
@@ -75,10 +76,12 @@ class CommentaryDetector:
             raise InputError(f"{path}: no transcript (run soccer-highlights transcribe, or use SoccerNet-Echoes')")
         return path
 
+    def text(self, half: Half) -> HalfText:
+        return HalfText.build("", half.half, load_transcript(self.transcript(half)))
+
     def peaks(self, half: Half) -> dict[str, list[tuple[int, float]]]:
         """Per class: the spotter's (second, confidence) events, best first."""
-        text = HalfText.build("", half.half, load_transcript(self.transcript(half)))
-        return self.weights.peaks(text, SPOT_NMS_S)
+        return self.weights.peaks(self.text(half), SPOT_NMS_S)
 
     def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve:
         """The highest class-weighted event confidence near each second (a bump of ``PEAK_WIDTH_S``
@@ -97,24 +100,14 @@ class CommentaryDetector:
 
     def spot(self, half: Half) -> list[Prediction]:
         """Each class's events (one per ``SPOT_NMS_S``) as SoccerNet predictions."""
-        return [
-            Prediction(half.half, float(second), label, confidence)
-            for label, peaks in self.peaks(half).items()
-            for second, confidence in peaks
-        ]
+        return self.weights.spot(self.text(half), SPOT_NMS_S)
 
 
 def spot_probabilities(probs: np.ndarray, half: int) -> list[Prediction]:
     """Per class of :data:`CLASSES` (the columns of ``probs``), greedy peaks at least ``SPOT_NMS_S``
     apart, each with its probability."""
-    out = []
-    for c, label in enumerate(CLASSES):
-        p = probs[:, c].copy()
-        while True:
-            t = int(np.argmax(p))
-            if p[t] < SPOT_MIN_P:
-                break
-            out.append(Prediction(half, float(t), label, float(p[t])))
-            lo, hi = max(0, t - int(SPOT_NMS_S)), t + int(SPOT_NMS_S) + 1
-            p[lo:hi] = 0.0
-    return out
+    return [
+        Prediction(half, float(t), label, float(probs[t, c]))
+        for c, label in enumerate(CLASSES)
+        for t in candidates(probs[:, c], int(SPOT_NMS_S), SPOT_MIN_P)
+    ]

@@ -40,6 +40,7 @@ from soccer_highlights.model.commentary_rerank import (
 )
 from soccer_highlights.model.trees import TreeEnsemble
 from soccer_highlights.soccernet.labels import Event
+from soccer_highlights.soccernet.predictions import Prediction
 from soccer_highlights.soccernet.transcripts import Line
 
 CLASSES: tuple[str, ...] = ("Goal", "Penalty", "Shots on target", "Shots off target", "Yellow card", "Red card")
@@ -110,6 +111,14 @@ class CommentaryWeights:
         """Per class: (second, confidence) of its events, at least ``min_gap_s`` apart, best first."""
         ranked = ranked_peaks(text, self.half_probabilities(text), self.rankers, self.texts, min_gap_s)
         return {CLASSES[c]: peaks for c, peaks in ranked.items()}
+
+    def spot(self, text: HalfText, min_gap_s: float) -> list[Prediction]:
+        """:meth:`peaks` as SoccerNet predictions of the half."""
+        return [
+            Prediction(text.half, float(second), label, confidence)
+            for label, peaks in self.peaks(text, min_gap_s).items()
+            for second, confidence in peaks
+        ]
 
     def half_probabilities(self, text: HalfText) -> np.ndarray:
         """(n_seconds, n_classes) probabilities of an event of each class at each second."""

@@ -84,10 +84,7 @@ def out_of_fold_predictions(
         weights = train_commentary_model(train, epochs=epochs, inner_folds=folds, seed=fold, text_model=text_model)
         for i in test:
             half = halves[i]
-            peaks = weights.peaks(half, SPOT_NMS_S)
-            predictions[i] = [
-                Prediction(half.half, float(t), label, p) for label, found in peaks.items() for t, p in found
-            ]
+            predictions[i] = weights.spot(half, SPOT_NMS_S)
             if first_stage is not None:
                 first_stage[i] = spot_probabilities(weights.half_probabilities(half), half.half)
         if on_fold:

@@ -32,6 +32,7 @@ from soccer_highlights.features.text import N_BUCKETS
 
 if TYPE_CHECKING:
     from soccer_highlights.model.commentary import HalfText
+    from soccer_highlights.model.trees import TreeEnsemble
 
 CANDIDATE_NMS_S = 10
 """Candidates are first-stage peaks at least this far apart."""
@@ -184,13 +185,13 @@ def fit_second_stage(
     folds: int,
     seed: int = 0,
     text_classes: Sequence[str] = (),
-) -> tuple[dict[int, object], dict[int, CandidateText]]:
+) -> tuple[dict[int, TreeEnsemble], dict[int, CandidateText]]:
     """Trees per class (and a candidate text model for each of ``text_classes``) from halves
     scored by a first stage that never saw them. The trees read the text model's scores of games
     it never saw either: ``folds`` inner folds by a salted hash of the game."""
     from soccer_highlights.model.commentary import fold_of
 
-    rankers: dict[int, object] = {}
+    rankers: dict[int, TreeEnsemble] = {}
     texts: dict[int, CandidateText] = {}
     for c, label in enumerate(classes):
         n_events = sum(len(h.event_times(label)) for h, _ in scored)
@@ -219,7 +220,7 @@ def fit_second_stage(
                 for (h, p), t, s in zip(scored, times, text_scores, strict=True)
             ]
         )
-        ranker = fit_ranker(features, np.concatenate(targets), n_events, seed)
+        ranker = fit_ranker(features, np.concatenate(targets), seed)
         if ranker is not None:
             rankers[c] = ranker
         else:
@@ -227,13 +228,13 @@ def fit_second_stage(
     return rankers, texts
 
 
-def fit_ranker(features: np.ndarray, targets: np.ndarray, n_events: int, seed: int = 0):
-    """A tree ensemble for one class, or None where the class has too few events to learn from."""
+def fit_ranker(features: np.ndarray, targets: np.ndarray, seed: int = 0) -> TreeEnsemble | None:
+    """A tree ensemble for one class, or None where its candidates are all one kind."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     from soccer_highlights.model.trees import TreeEnsemble
 
-    if n_events < MIN_EVENTS_TO_RANK or targets.sum() == 0 or targets.sum() == len(targets):
+    if targets.sum() == 0 or targets.sum() == len(targets):
         return None
     model = HistGradientBoostingClassifier(**BOOSTING, random_state=seed, early_stopping=False)
     model.fit(features, targets)
@@ -243,7 +244,7 @@ def fit_ranker(features: np.ndarray, targets: np.ndarray, n_events: int, seed: i
 def ranked_peaks(
     text: HalfText,
     probs: np.ndarray,
-    rankers: Mapping[int, object],
+    rankers: Mapping[int, TreeEnsemble],
     texts: Mapping[int, CandidateText],
     min_gap_s: float,
 ) -> dict[int, list[tuple[int, float]]]:
