@@ -1,0 +1,136 @@
+"""Where the score bug is: text that stays put while the picture moves.
+
+Over keyframes spread across the half, a pixel of an overlay is an edge in nearly every frame (the
+bug's letters and box, the channel's logo), while the pitch, the players and the crowd move under
+the camera and their edges come and go. The lasting edges in the picture's top and bottom bands,
+joined into boxes, are the candidates; the caller reads each and keeps the one that reads as a
+score. A clock's digits change every second, but the box around them and their neighbours stay, so
+the clock lies inside the bug's box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+EDGE_LEVEL = 40.0
+"""A grey-level step between neighbouring pixels this large is an edge (text on a bug is high-contrast)."""
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle of the picture, in pixels: rows ``top:bottom``, columns ``left:right``."""
+
+    top: int
+    bottom: int
+    left: int
+    right: int
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left
+
+    def crop(self, frame: np.ndarray) -> np.ndarray:
+        return frame[self.top : self.bottom, self.left : self.right]
+
+    def to_json(self) -> list[int]:
+        return [self.top, self.bottom, self.left, self.right]
+
+
+def edge_persistence(frames: Sequence[np.ndarray]) -> np.ndarray:
+    """Per pixel, the share of ``frames`` (grey ``(h, w)``) in which it is an edge."""
+    count = None
+    for frame in frames:
+        g = frame.astype(np.int16)
+        gx = np.abs(np.diff(g, axis=1, prepend=g[:, :1]))
+        gy = np.abs(np.diff(g, axis=0, prepend=g[:1, :]))
+        edge = np.maximum(gx, gy) >= EDGE_LEVEL
+        count = edge.astype(np.int32) if count is None else count + edge
+    if count is None:
+        raise ValueError("no frames to find the score bug in")
+    return count / len(frames)
+
+
+def candidate_boxes(persistence: np.ndarray, threshold: float, band: float) -> list[Box]:
+    """Boxes of lasting edges in the top and bottom ``band`` of the picture, widest first: each a
+    line of text (at least three times wider than tall, between 2% and 15% of the picture's height)."""
+    from scipy import ndimage
+
+    h, w = persistence.shape
+    mask = persistence >= threshold
+    rows = round(h * band)
+    mask[rows : h - rows] = False
+    # letters of one line are joined across the gaps between them (a few letter widths), lines kept apart
+    joined = ndimage.binary_closing(mask, structure=np.ones((1, max(3, w // 50))))
+    joined = ndimage.binary_dilation(joined, structure=np.ones((1, 3)))
+    labels, _ = ndimage.label(joined)
+    boxes = []
+    for rows_slice, cols_slice in ndimage.find_objects(labels):
+        box = Box(rows_slice.start, rows_slice.stop, cols_slice.start, cols_slice.stop)
+        if box.width >= 3 * box.height and 0.02 * h <= box.height <= 0.15 * h:
+            boxes.append(_padded(box, h, w))
+    return sorted(boxes, key=lambda b: -b.width)
+
+
+def _padded(box: Box, h: int, w: int) -> Box:
+    """A margin around the text (the recogniser reads a line better with some background round it)."""
+    pad = max(1, box.height // 4)
+    return Box(max(0, box.top - pad), min(h, box.bottom + pad), max(0, box.left - pad), min(w, box.right + pad))
+
+
+def text_mask(crop: np.ndarray) -> np.ndarray:
+    """The bug's text as a boolean mask (pixels brighter than halfway between the crop's darkest and
+    brightest): compression noise moves grey levels, not which side of halfway a letter's pixel is on."""
+    g = crop.astype(np.float32)
+    return g > (float(g.max()) + float(g.min())) / 2
+
+
+@dataclass(frozen=True)
+class BugLayout:
+    """Which columns of the box hold what: ``anchor`` columns never change (team names, the box's
+    edges: they tell whether the bug is on screen at all), ``steady`` ones change rarely (those and
+    the score), the rest every second (the running clock)."""
+
+    anchor: np.ndarray
+    steady: np.ndarray
+    template: np.ndarray
+    """The anchor columns' usual mask."""
+    digit_width: int
+
+    @classmethod
+    def learn(cls, crops: Sequence[np.ndarray]) -> BugLayout:
+        masks = [text_mask(c) for c in crops]
+        width = masks[0].shape[1]
+        if len(masks) < 2:
+            every = np.ones(width, bool)
+            return cls(every, every, masks[0], max(2, masks[0].shape[0] // 2))
+        # a column changed between two frames when a tenth of its pixels did (a single pixel's flicker
+        # at a letter's edge is noise, more so at HD sizes)
+        changes = np.mean([(a != b).mean(axis=0) > 0.1 for a, b in pairwise(masks)], axis=0)
+        anchor = changes <= 0.1
+        template = np.mean(masks, axis=0) > 0.5
+        return cls(anchor, changes <= 0.3, template, max(2, masks[0].shape[0] // 2))
+
+    def hidden(self, mask: np.ndarray, limit: float = 0.25) -> bool:
+        """The bug is not on screen (a replay, a close-up's graphic): its fixed parts do not match."""
+        if not self.anchor.any():
+            return False
+        return float((mask[:, self.anchor] != self.template[:, self.anchor]).mean()) > limit
+
+    def change(self, mask: np.ndarray, before: np.ndarray, where: slice | None = None) -> float:
+        """How much the steady part (or the columns ``where``) changed, where it changed most: the
+        share of differing pixels in the worst window a digit wide (a new digit changes one place;
+        noise speckles everywhere)."""
+        columns = (mask != before).mean(axis=0) * self.steady
+        if where is not None:
+            columns = columns[where]
+        if len(columns) < self.digit_width:
+            return float(columns.mean())
+        return float(np.convolve(columns, np.ones(self.digit_width) / self.digit_width, mode="valid").max())

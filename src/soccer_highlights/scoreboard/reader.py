@@ -1,0 +1,256 @@
+"""Reading a half's score bug from its video: find the bug, read keyframes, look closer at changes.
+
+1. **Find**: keyframes spread over the half (a seek and one keyframe each) show where text stays
+   put (``locate.py``); each candidate box is read on a few of them, and the one that reads as a
+   score is the bug. No candidate that reads as a score: the half has no readable bug.
+2. **Read keyframes only**: every keyframe's bug is turned into a text mask and compared with
+   the last one read: a bug whose fixed parts (team names, the box) do not match is hidden (a
+   replay) and not read; where the steady part (not the running seconds) changed in one place, by
+   a digit's width, the bug is read again; otherwise the last read carries over (and the clock is
+   read at least every ``clock_every_s``). A read whose score differs from the one before is
+   checked by fresh reads of the next keyframes, so a misread is never carried over.
+3. **Look closer**: between the last read of one score and the first read of another, frames are
+   decoded at ``refine_fps`` and told apart by their pixels (like the old bug, or like the new), so
+   the moment the bug changed is known to a fraction of a second instead of a keyframe interval.
+
+The whole reading costs the keyframes' decode, a few seconds of full decode around each change,
+and one OCR call (about 25 ms) per read.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+from soccer_highlights.core import ProgressFn
+from soccer_highlights.media.decode import iter_frames, iter_keyframes, keyframes_near
+from soccer_highlights.media.probe import probe
+from soccer_highlights.scoreboard.config import ScoreboardConfig
+from soccer_highlights.scoreboard.locate import Box, BugLayout, candidate_boxes, edge_persistence, text_mask
+from soccer_highlights.scoreboard.parse import Read, parse_bug
+from soccer_highlights.scoreboard.vote import TimedRead
+
+log = logging.getLogger(__name__)
+MAX_REFINED = 40
+"""At most this many changes are looked at closely per half (a half of misreads must stay cheap)."""
+
+
+@dataclass(frozen=True)
+class BugReading:
+    """What reading one half's video gave."""
+
+    duration_s: float
+    box: Box | None
+    """Where the bug is (None: no readable bug)."""
+    reads: list[TimedRead]
+    ocr_calls: int = 0
+
+
+def downscale(image: np.ndarray, factor: int) -> np.ndarray:
+    """``image`` shrunk by an integer ``factor`` (block means)."""
+    if factor <= 1:
+        return image
+    h, w = (image.shape[0] // factor) * factor, (image.shape[1] // factor) * factor
+    return image[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3)).astype(np.uint8)
+
+
+def grey(rgb: np.ndarray) -> np.ndarray:
+    return (rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114).astype(np.uint8)
+
+
+class BugReader:
+    """Reads score bugs with one OCR model; ``read_half`` does a whole half."""
+
+    def __init__(self, config: ScoreboardConfig | None = None, text_reader: Callable | None = None):
+        self.config = config or ScoreboardConfig()
+        if text_reader is None:
+            from soccer_highlights.scoreboard.ocr import TextReader
+
+            text_reader = TextReader().read
+        self._read_text = text_reader
+        self.calls = 0
+
+    def read_crop(self, crop: np.ndarray) -> Read:
+        """One crop of the bug, scaled to the recogniser's line height, read and parsed."""
+        from PIL import Image
+
+        height = self.config.text_height_px
+        width = max(1, round(crop.shape[1] * height / crop.shape[0]))
+        scaled = np.asarray(Image.fromarray(crop).resize((width, height), Image.LANCZOS))
+        self.calls += 1
+        line = self._read_text(scaled)
+        if line.confidence < self.config.min_read_confidence:
+            return Read(text=line.text, confidence=line.confidence)
+        return parse_bug(line.text, line.confidence, line.positions)
+
+    def locate(self, video: Path, duration_s: float) -> tuple[Box | None, list[np.ndarray]]:
+        """The bug's box and its crops on the sampled keyframes (None: no box reads as a score)."""
+        n = self.config.locate_frames
+        times = (np.arange(n) + 0.5) * duration_s / n
+        sample = keyframes_near(video, times)
+        if len(sample) < n // 2:  # a short input has few keyframes: its frames at a regular rate instead
+            sample = list(iter_frames(video, n / max(duration_s, 1e-3), end_s=duration_s))
+        if not sample:
+            return None, []
+        # edges are found at about 240 lines whatever the source (an HD bug's letters are no sharper
+        # per pixel than a 224p one's, only larger), then the boxes are scaled back to the frame
+        factor = max(1, sample[0].rgb.shape[0] // 240)
+        persistence = edge_persistence([downscale(grey(f.rgb), factor) for f in sample])
+        best: tuple[float, Box] | None = None
+        for small in candidate_boxes(persistence, self.config.persistence, self.config.band)[:4]:
+            box = Box(small.top * factor, small.bottom * factor, small.left * factor, small.right * factor)
+            probes = sample[:: max(1, len(sample) // 6)][:6]
+            reads = [self.read_crop(box.crop(f.rgb)) for f in probes]
+            share = sum(r.score is not None for r in reads) / len(reads)
+            if share >= 0.3 and (best is None or share > best[0]):
+                best = (share, box)
+        if best is None:
+            return None, []
+        return best[1], [grey(best[1].crop(f.rgb)) for f in sample]
+
+    def read_half(self, video: str | Path, progress: ProgressFn | None = None) -> BugReading:
+        video = Path(video)
+        duration_s = probe(video).duration_s
+        self.calls = 0
+        box, crops = self.locate(video, duration_s)
+        if box is None:
+            if progress:
+                progress(duration_s)
+            return BugReading(duration_s, None, [], self.calls)
+        layout = BugLayout.learn(crops)
+        reads, crops = self._read_keyframes(video, box, layout, progress)
+        reads = self._read_before_changes(reads, crops)
+        reads = self._refine(video, box, layout, reads)
+        if progress:
+            progress(duration_s)
+        return BugReading(duration_s, box, reads, self.calls)
+
+    def _read_keyframes(
+        self, video: Path, box: Box, layout: BugLayout, progress: ProgressFn | None
+    ) -> tuple[list[TimedRead], dict[float, np.ndarray]]:
+        """Every keyframe's read: a fresh one where the score's digits changed (or to check a change,
+        or for the clock), the last one carried over where they did not, none where the bug is hidden.
+        Each shown bug's crop is kept in grey (a few kB: a 2-hour 1080p file keeps under 20 MB) for
+        the closer look at changes."""
+        cfg = self.config
+        reads: list[TimedRead] = []
+        crops: dict[float, np.ndarray] = {}
+        last: TimedRead | None = None
+        last_mask: np.ndarray | None = None
+        last_luma: np.ndarray | None = None
+        score_cols: slice | None = None
+        last_clock_s = -np.inf
+        verify = 0
+        for frame in iter_keyframes(video):
+            if progress:
+                progress(frame.time_s)
+            crop = box.crop(frame.rgb)
+            luma = grey(crop)
+            mask = text_mask(luma)
+            if layout.hidden(mask):
+                continue
+            crops[frame.time_s] = np.repeat(luma[..., None], 3, axis=2)
+            # where the score's digits are (once a read placed them): a new digit changes them
+            changed = (
+                last_mask is None
+                or layout.change(mask, last_mask, score_cols) > cfg.change_threshold
+                or unlikeness(luma, last_luma, score_cols) > cfg.unlike_threshold
+            )
+            if not (changed or verify > 0 or frame.time_s - last_clock_s >= cfg.clock_every_s):
+                reads.append(TimedRead(frame.time_s, replace(last.read, clock_s=None, added_min=None), fresh=False))
+                continue
+            read = self.read_crop(crop)
+            reads.append(TimedRead(frame.time_s, read))
+            if read.clock_s is not None:
+                last_clock_s = frame.time_s
+            if read.score is None:
+                continue  # a misread: the next keyframe is compared with the last good read
+            checking = last is not None and read.score != last.read.score
+            verify = cfg.hold_reads if checking else max(0, verify - 1)
+            last, last_mask, last_luma = reads[-1], mask, luma
+            score_cols = _score_columns(read, box, mask.shape[1]) or score_cols
+        return reads, crops
+
+    def _read_before_changes(self, reads: list[TimedRead], crops: dict[float, np.ndarray]) -> list[TimedRead]:
+        """Before each change of score, every keyframe in the window where its goal is looked for
+        read afresh: its clock reads then show any cut in the video there (which bounds the goal)
+        to a keyframe, at the cost of a few reads per goal."""
+        known = [r for r in reads if r.read.score is not None]
+        times = {b.time_s for a, b in pairwise(known) if a.read.score != b.read.score}
+        fresh = {r.time_s: r for r in reads}
+        for change_s in times:
+            for r in reads:
+                if not r.fresh and change_s - self.config.goal_window_s <= r.time_s < change_s and r.time_s in crops:
+                    fresh[r.time_s] = TimedRead(r.time_s, self.read_crop(crops[r.time_s]))
+        return sorted(fresh.values(), key=lambda r: r.time_s)
+
+    def _refine(self, video: Path, box: Box, layout: BugLayout, reads: list[TimedRead]) -> list[TimedRead]:
+        """Where two reads of different scores meet, the frame where the bug changed: the frames
+        between them (at ``refine_fps``) are searched by halves, each look an OCR read (five or so
+        per change), then every frame before it is a read of the old score and every frame from it
+        one of the new (a bug changes once between two reads). Pixels alone cannot tell a blurred
+        HD digit from its neighbour; the recogniser can."""
+        known = [r for r in reads if r.read.score is not None]
+        changes = [(a, b) for a, b in pairwise(known) if a.read.score != b.read.score]
+        if len(changes) > MAX_REFINED:
+            log.info("%s: %d score changes read; looking closely at the first %d", video, len(changes), MAX_REFINED)
+        extra: list[TimedRead] = []
+        for old, new in changes[:MAX_REFINED]:
+            frames = [
+                (f.time_s, box.crop(f.rgb))
+                for f in iter_frames(video, self.config.refine_fps, start_s=old.time_s + 1e-3, end_s=new.time_s)
+            ]
+            frames = [(t, c) for t, c in frames if not layout.hidden(text_mask(grey(c)))]
+            lo, hi = -1, len(frames)  # frames[lo] shows the old score (or is the old read), frames[hi] the new
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                read = Read()
+                for look in (mid, mid + 1, mid - 1):  # a misread: a neighbouring frame is read instead
+                    if lo < look < hi:
+                        read = self.read_crop(frames[look][1])
+                        extra.append(TimedRead(frames[look][0], read))
+                        if read.score in (new.read.score, old.read.score):
+                            mid = look
+                            break
+                if read.score == new.read.score:
+                    hi = mid
+                elif read.score == old.read.score:
+                    lo = mid
+                else:
+                    break  # three misreads, or a third score: the keyframes' times stand
+            else:
+                for i, (time_s, _) in enumerate(frames):
+                    source = new if i >= hi else old
+                    extra.append(TimedRead(time_s, replace(source.read, clock_s=None, added_min=None), fresh=False))
+        merged = {r.time_s: r for r in extra}
+        merged.update({r.time_s: r for r in reads})
+        return sorted(merged.values(), key=lambda r: r.time_s)
+
+
+def unlikeness(a: np.ndarray, b: np.ndarray, where: slice | None) -> float:
+    """1 minus the normalised cross-correlation of two grey crops (in the columns ``where``): 0 for
+    the same picture under any change of brightness or contrast, towards 1 for another one. It
+    sees a blurred HD digit change that a text mask's few flipped pixels miss."""
+    x, y = (a[:, where] if where is not None else a).astype(np.float32), (b[:, where] if where is not None else b)
+    y = y.astype(np.float32)
+    x, y = (x - x.mean()) / (x.std() + 1e-6), (y - y.mean()) / (y.std() + 1e-6)
+    return float(1.0 - (x * y).mean())
+
+
+def _score_columns(read: Read, box: Box, width: int) -> slice | None:
+    """The columns of the bug's box where ``read`` placed the score (with half a line's margin)."""
+    if read.score_at is None:
+        return None
+    pad = max(1, box.height // 2)
+    lo, hi = int(read.score_at[0] * width) - pad, int(np.ceil(read.score_at[1] * width)) + pad
+    return slice(max(0, lo), min(width, hi))
+
+
+def read_halves(videos: Sequence[Path], config: ScoreboardConfig | None = None) -> list[BugReading]:
+    reader = BugReader(config)
+    return [reader.read_half(v) for v in videos]

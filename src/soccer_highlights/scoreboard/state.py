@@ -1,0 +1,223 @@
+"""What the score bug says about a match: ``match_state.json``, and the per-video cache behind it.
+
+Schema (times in seconds; ``time_s``/``shown_s``/``video_s`` from the start of that half's video,
+``match_s`` since the kick-off of the match, so 45:00 and more in the second half)::
+
+    {"teams": ["ARL", "AND"] | null,
+     "halves": [{"half": 1, "video": "...", "readable": true, "box": [top, bottom, left, right],
+                 "score": [{"start_s", "end_s", "home", "away"}, ...],
+                 "goals": [{"time_s", "shown_s", "team", "score", "confidence", "placed_by", "taken_back"}, ...],
+                 "clock": [{"video_s", "match_s"}, ...], "cuts_s": [...], "reads": n, "ocr_calls": n}]}
+
+Reading a half costs seconds, so what its bug says (the voted scores, changes, clock and teams) is
+cached beside its video (``scoreboard/``, or the user cache where that folder cannot be written),
+keyed by the video's content identity and the reader's settings; placing the goals, which needs the
+sound's curve, is redone each time (milliseconds).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from soccer_highlights.core import ProgressFn, ScoreCurve
+from soccer_highlights.fileio import atomic_write_json, cache_folder_beside, quick_identity
+from soccer_highlights.scoreboard.config import ScoreboardConfig
+from soccer_highlights.scoreboard.goals import Goal, place_goals
+from soccer_highlights.scoreboard.locate import Box
+from soccer_highlights.scoreboard.vote import Change, Clock, ScoreSpan, vote_clock, vote_scores
+
+log = logging.getLogger(__name__)
+CACHE_DIR = "scoreboard"
+FORMAT = 2
+"""Bumped whenever reading or voting changes, so no cached reading outlives the code that made it."""
+SECOND_HALF_S = 45 * 60.0
+RESTART_S = 10.0
+"""The clock going back (45:00 after 47:12) is a new half: misreads were dropped by the vote, so
+going back by more than this is no misread."""
+END_MARGIN_S = 30.0
+"""Play is taken to go on this long after the last read of its clock (the bug is often hidden at
+the whistle)."""
+
+
+@dataclass(frozen=True)
+class BugState:
+    """What one half video's bug says, before goals are placed: the cached part."""
+
+    duration_s: float
+    box: Box | None
+    spans: list[ScoreSpan] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    clock: Clock = field(default_factory=lambda: Clock([], []))
+    teams: tuple[str, str] | None = None
+    reads: int = 0
+    ocr_calls: int = 0
+
+    @property
+    def readable(self) -> bool:
+        return self.box is not None and bool(self.spans)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "duration_s": self.duration_s,
+            "box": self.box.to_json() if self.box else None,
+            "spans": [asdict(s) for s in self.spans],
+            "changes": [asdict(c) for c in self.changes],
+            "clock": {"samples": self.clock.samples, "cuts_s": self.clock.cuts_s},
+            "teams": list(self.teams) if self.teams else None,
+            "reads": self.reads,
+            "ocr_calls": self.ocr_calls,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BugState:
+        return cls(
+            float(data["duration_s"]),
+            Box(*data["box"]) if data.get("box") else None,
+            [ScoreSpan(**s) for s in data["spans"]],
+            [Change(**{**c, "before": tuple(c["before"]), "after": tuple(c["after"])}) for c in data["changes"]],
+            Clock([tuple(p) for p in data["clock"]["samples"]], list(data["clock"]["cuts_s"])),
+            tuple(data["teams"]) if data.get("teams") else None,
+            int(data.get("reads", 0)),
+            int(data.get("ocr_calls", 0)),
+        )
+
+
+def read_bug(video: Path, config: ScoreboardConfig, progress: ProgressFn | None = None, reader: Any = None) -> BugState:
+    """What ``video``'s score bug says, from the cache when the same video was read with the same
+    settings, else read now (and cached)."""
+    cache = _cache_path(video)
+    key = {"format": FORMAT, "identity": quick_identity(video), "settings": config.to_dict()}
+    if cache.is_file():
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("key") == key:
+                return BugState.from_json(data["state"])
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("%s: a damaged scoreboard cache (%s); reading the video again", cache, exc)
+    from soccer_highlights.scoreboard.reader import BugReader
+
+    reading = (reader or BugReader(config)).read_half(video, progress)
+    spans, changes = vote_scores(reading.reads, config.hold_reads, reading.duration_s)
+    teams = Counter(r.read.teams for r in reading.reads if r.fresh and r.read.teams).most_common(1)
+    state = BugState(
+        reading.duration_s,
+        reading.box,
+        spans,
+        changes,
+        vote_clock(reading.reads, config.clock_tolerance_s),
+        teams[0][0] if teams else None,
+        len(reading.reads),
+        reading.ocr_calls,
+    )
+    try:
+        atomic_write_json(cache, {"key": key, "state": state.to_json()})
+    except OSError as exc:  # a cache that cannot be written costs time, not the result
+        log.warning("%s: could not cache the scoreboard (%s)", cache, exc)
+    return state
+
+
+def _cache_path(video: Path) -> Path:
+    return cache_folder_beside(video, CACHE_DIR) / f"{video.name}.json"
+
+
+@dataclass(frozen=True)
+class HalfState:
+    """One half's score, goals and clock, as ``match_state.json`` records it."""
+
+    half: int
+    video: Path | None
+    bug: BugState
+    goals: list[Goal]
+    match_offset_s: float = 0.0
+    """Added to the clock's reading to get match time (45:00 where a second half's clock restarts at 0)."""
+
+    @property
+    def readable(self) -> bool:
+        return self.bug.readable
+
+    def play_periods(self) -> list[tuple[int, float, float]]:
+        """``(half, start_s, end_s)`` of each half of play in this video, where the clock shows more
+        than one half or shows where play begins (a recording of the whole match with its pre-match
+        talk and half-time): play starts at the kick-off the clock counts from and ends at the last
+        read of that half's clock. Empty where the clock shows nothing of the kind."""
+        samples = self.bug.clock.samples
+        if len(samples) < 2:
+            return []
+        runs: list[list[tuple[float, float]]] = [[samples[0]]]
+        for t, m in samples[1:]:
+            if m < runs[-1][-1][1] - RESTART_S:  # the clock went back: 45:00 again, a new half
+                runs.append([])
+            runs[-1].append((t, m))
+        periods = []
+        for k, run in enumerate(runs):
+            (t0, m0), (t1, _) = run[0], run[-1]
+            kickoff_m = SECOND_HALF_S if (k > 0 or m0 >= SECOND_HALF_S) else 0.0
+            periods.append((k + 1, max(0.0, t0 - (m0 - kickoff_m)), t1 + END_MARGIN_S))
+        pre_match = periods[0][1] > END_MARGIN_S
+        return periods if len(periods) > 1 or pre_match else []
+
+    def match_s(self, video_s: float) -> float | None:
+        """Match time (seconds since kick-off of the match) at a video time, where the clock was read."""
+        m = self.bug.clock.match_s(video_s)
+        return None if m is None else m + self.match_offset_s
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "half": self.half,
+            "video": str(self.video) if self.video else None,
+            "readable": self.readable,
+            "box": self.bug.box.to_json() if self.bug.box else None,
+            "score": [asdict(s) for s in self.bug.spans],
+            "goals": [g.to_json() for g in self.goals],
+            "clock": [
+                {"video_s": round(t, 2), "match_s": round(m + self.match_offset_s, 2)}
+                for t, m in self.bug.clock.samples
+            ],
+            "cuts_s": [round(c, 2) for c in self.bug.clock.cuts_s],
+            "play": [{"half": h, "start_s": round(a, 2), "end_s": round(b, 2)} for h, a, b in self.play_periods()],
+            "reads": self.bug.reads,
+            "ocr_calls": self.bug.ocr_calls,
+        }
+
+
+def half_state(
+    half: int, video: Path | None, bug: BugState, curve: ScoreCurve | None, config: ScoreboardConfig
+) -> HalfState:
+    """A half's state: its bug's reading with the goals placed on ``curve`` (the sound's, or any)."""
+    goals = place_goals(bug.changes, bug.clock.cuts_s, curve, config.goal_window_s, config.hold_reads)
+    offset = 0.0
+    clock = [m for _, m in bug.clock.samples]
+    if half == 2 and clock and sorted(clock)[len(clock) // 2] < SECOND_HALF_S - 600:
+        offset = SECOND_HALF_S  # this broadcaster's clock restarts at 0:00 for the second half
+    return HalfState(half, video, bug, goals, offset)
+
+
+@dataclass(frozen=True)
+class MatchState:
+    halves: list[HalfState]
+
+    @property
+    def teams(self) -> tuple[str, str] | None:
+        votes = Counter(h.bug.teams for h in self.halves if h.bug.teams)
+        return votes.most_common(1)[0][0] if votes else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "teams": list(self.teams) if self.teams else None,
+            "halves": [h.to_json() for h in self.halves],
+        }
+
+    def write(self, path: str | Path) -> Path:
+        atomic_write_json(path, self.to_json())
+        return Path(path)
+
+
+def goals_of(states: Sequence[HalfState]) -> list[tuple[int, Goal]]:
+    return [(h.half, g) for h in states for g in h.goals]

@@ -1,0 +1,143 @@
+"""Reading the match from the screen: the score bug and clock of real broadcast clips, voted into
+scores, goals and match time; the reel that keeps every goal and names it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_helpers import run_cli
+
+import soccer_highlights as sh
+from soccer_highlights.scoreboard.parse import Read, parse_bug
+from soccer_highlights.scoreboard.vote import TimedRead, vote_clock, vote_scores
+
+pytest.importorskip("rapidocr", reason="reading the score bug needs pip install 'soccer-highlights[scoreboard]'")
+CLIP = "arsenal-anderlecht-2014-h1-{}.mkv"
+GOAL_IN_CLIP30_S = 1.0
+"""The ball is in the net about 0.5-1.5 s into clip30; the bug turns 1-0 to 2-0 about 4 s in."""
+
+
+@pytest.mark.parametrize(
+    ("text", "score", "teams", "clock_s", "added"),
+    [
+        ("ARL 2-0 AND 28:10", (2, 0), ("ARL", "AND"), 1690.0, None),
+        ("ARL 2+0 ANO 28.07", (2, 0), ("ARL", "ANO"), 1687.0, None),  # a box edge read as '+', '.' for ':'
+        ("ARL1°0ANO 27:28", (1, 0), ("ARL", "ANO"), 1648.0, None),  # glued, a degree sign for the dash
+        ("ARL O°D ANO 11:30", (0, 0), ("ARL", "ANO"), 690.0, None),  # letters for zeros where digits must be
+        ("28:03 ARL 2-0 AND", (2, 0), ("ARL", "AND"), 1683.0, None),  # clock first
+        ("CHE 1 1 MUN 45:00 +2", (1, 1), ("CHE", "MUN"), 2700.0, 2),  # separate boxes, added time
+        ("LIV 3-2 EVE 90+4", (3, 2), ("LIV", "EVE"), 5400.0, 4),
+        ("2:1", (2, 1), None, None, None),  # a bare score is a score, not a clock
+        ("XRL T-T ANO 28.05", None, None, 1685.0, None),
+        ("skySPORTS5 LIVE", None, None, None, None),
+    ],
+)
+def test_the_common_layouts_and_misreads_parse(text, score, teams, clock_s, added) -> None:
+    read = parse_bug(text)
+    assert (read.score, read.teams, read.clock_s, read.added_min) == (score, teams, clock_s, added)
+
+
+def _reads(*scores: tuple[float, tuple[int, int] | None]) -> list[TimedRead]:
+    return [TimedRead(t, Read(*(s or (None, None)))) for t, s in scores]
+
+
+def test_a_score_changes_only_when_the_change_holds_and_one_goal_at_a_time() -> None:
+    reads = _reads(
+        (0, (1, 0)), (5, (1, 0)), (10, (2, 1)), (15, (1, 0)),  # one misread: no change
+        (20, None), (25, (3, 3)), (30, (1, 0)),  # a hidden bug and a replay's graphic: no change
+        (35, (2, 0)), (40, (2, 0)), (45, (2, 0)), (50, (1, 0)), (55, (1, 0)), (60, (1, 0)),  # a goal taken back
+    )  # fmt: skip
+    spans, changes = vote_scores(reads, hold=3, duration_s=70)
+    assert [(s.home, s.away) for s in spans] == [(1, 0), (2, 0), (1, 0)]
+    assert [(c.before, c.after, c.kind, c.shown_s) for c in changes] == [
+        ((1, 0), (2, 0), "goal", 35),
+        ((2, 0), (1, 0), "taken back", 50),
+    ]
+
+
+def test_the_clock_drops_misreads_and_finds_cuts() -> None:
+    reads = [TimedRead(t, Read(clock_s=c)) for t, c in [(0, 100), (5, 105), (10, 170), (15, 115), (20, 120)]]
+    reads += [TimedRead(t, Read(clock_s=c)) for t, c in [(25, 900), (30, 905), (35, 910)]]  # an edit: 13 minutes on
+    clock = vote_clock(reads, tolerance_s=3.0)
+    assert [t for t, _ in clock.samples] == [0, 5, 15, 20, 25, 30, 35]
+    assert clock.cuts_s == [25]
+    assert clock.match_s(12.0) == pytest.approx(112.5)
+    assert clock.match_s(31.0) == pytest.approx(906.5)
+
+
+@pytest.fixture(scope="module")
+def board():
+    return sh.get_detector("scoreboard")
+
+
+def _state(board, video: Path):
+    match = sh.open_match(video)
+    return next(board.read(h) for h in match.halves.values())
+
+
+def test_clip30_reads_the_goal_and_the_clock(real_clips: Path, board) -> None:
+    state = _state(board, real_clips / CLIP.format("clip30"))
+    assert state.readable
+    assert [(s.home, s.away) for s in state.bug.spans] == [(1, 0), (2, 0)]
+    (goal,) = state.goals
+    assert goal.score == (2, 0) and goal.team == "home"
+    assert abs(goal.shown_s - 4.0) <= 2.0, "the bug flips about 4 s in"
+    assert 28 * 60 + 3 <= state.match_s(0.5) <= 28 * 60 + 5, "the bug shows 28:03 at the start"
+
+
+@pytest.mark.parametrize("clip", ["clip0", "clip12"])
+def test_ordinary_play_reads_nil_nil_and_no_goal(real_clips: Path, board, clip: str) -> None:
+    state = _state(board, real_clips / CLIP.format(clip))
+    assert state.readable and [(s.home, s.away) for s in state.bug.spans] == [(0, 0)]
+    assert state.goals == []
+
+
+def test_a_video_without_a_bug_says_so_and_nothing_else_changes(synthetic_games, board) -> None:
+    video = synthetic_games[0].path / "1_224p.mkv"
+    half = sh.open_match(video).halves[1]
+    curve = board.score_half(half)
+    assert not board.states[1].readable and curve.scores.max() == 0.0
+    assert any("no readable score bug" in note for note in curve.notes)
+
+
+def test_joined_clips_give_every_score_and_the_goal_moment(joined_real_clips, board, tmp_path: Path) -> None:
+    joined, spans = joined_real_clips
+    result = run_cli("scoreboard", str(joined), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    state = json.loads((tmp_path / "match_state.json").read_text())
+    (half,) = state["halves"]
+    assert [(s["home"], s["away"]) for s in half["score"]] == [(0, 0), (1, 0), (2, 0)]
+    first, second = half["goals"]
+    assert abs(first["shown_s"] - spans["clip26"][0]) <= 2.0, "1-0 appears across the cut before clip26"
+    assert first["placed_by"] == "cut"
+    goal_s = spans["clip30"][0] + GOAL_IN_CLIP30_S
+    assert second["score"] == [2, 0] and abs(second["time_s"] - goal_s) <= 5.0
+    assert any(abs(c - spans["clip26"][0]) <= 1.0 for c in half["cuts_s"]), "the clock jumps at the join"
+
+
+def test_the_default_reel_keeps_and_names_the_goal(joined_real_clips, tmp_path: Path) -> None:
+    joined, spans = joined_real_clips
+    out = tmp_path / "out"
+    result = run_cli("reel", str(joined), "--out", str(out), "--budget", "30")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads((out / "segments.json").read_text())
+    goal = next(s for s in doc["segments"] if "2-0" in s["label"])
+    assert "Goal" in goal["label"] and abs(goal["match_clock_s"] - (28 * 60 + 4)) <= 5.0
+    assert goal["start_s"] <= spans["clip30"][0] + GOAL_IN_CLIP30_S <= goal["end_s"]
+    assert all(s["keep"] for s in doc["segments"] if s["label"].startswith("Goal"))
+    assert (out / "match_state.json").is_file() and "Goal (2-0)" in result.stderr
+    plain = run_cli("reel", str(joined), "--out", str(tmp_path / "plain"), "--no-scoreboard", "--budget", "30")
+    assert plain.returncode == 0, plain.stderr
+    assert not (tmp_path / "plain" / "match_state.json").exists()
+    assert all(
+        s["label"] == "Highlight" for s in json.loads((tmp_path / "plain" / "segments.json").read_text())["segments"]
+    )
+
+
+def test_the_reader_checks_its_model_files() -> None:
+    from soccer_highlights.scoreboard.ocr import MODELS, model_files
+
+    files = model_files()
+    assert set(files) == set(MODELS) and all(p.is_file() for p in files.values())
