@@ -1,0 +1,165 @@
+"""Real recordings as users bring them, made at test time from the real clips with the ffmpeg
+binary: an MPEG-TS capture whose clock starts at an hour, a file named after a score ("2:1"), and
+the last bad inputs of the reliability probe: every case a right result or one clear error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from cli_helpers import run_cli
+
+from soccer_highlights.core import frame_aligned
+from soccer_highlights.media.ffmpeg import ffmpeg_exe
+from soccer_highlights.media.probe import probe
+from soccer_highlights.media.verify import stream_counts
+from soccer_highlights.soccernet.predictions import Prediction, write_predictions
+
+CLIP30 = "arsenal-anderlecht-2014-h1-clip30.mkv"
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", *args], check=True)
+
+
+def _planned_frames(out: Path, fps: float) -> int:
+    doc = json.loads((out / "segments.json").read_text())
+    return sum(round((e - s) * fps) for s, e in (frame_aligned(x["start_s"], x["end_s"], fps) for x in doc["segments"]))
+
+
+def test_an_mpeg_ts_capture_with_a_late_clock_gives_every_frame(joined_real_clips, tmp_path: Path) -> None:
+    """Timestamps that start at an hour and a keyframe only every 10 s: seeking in TS lands past the
+    keyframe before a cut, and the picture used to lose its first seconds (368 frames for 600)."""
+    joined, _ = joined_real_clips
+    capture = tmp_path / "capture.ts"
+    _ffmpeg("-i", str(joined), "-c:v", "libx264", "-preset", "ultrafast", "-g", "250", "-c:a", "aac",
+            "-output_ts_offset", "3600", "-f", "mpegts", str(capture))  # fmt: skip
+    out = tmp_path / "out"
+    result = run_cli(
+        "reel", str(capture), "--out", str(out), "--no-scoreboard", "--budget", "none", "--threshold", "0.3"
+    )
+    assert result.returncode == 0, result.stderr
+    counts = stream_counts(out / "reel.mp4")
+    planned = _planned_frames(out, 25.0)
+    assert planned >= 2 * 25 and abs(counts.frames - planned) <= 1
+    assert abs(counts.audio_s - planned / 25.0) <= 1 / 25 + 0.03 and counts.largest_gap_s < 0.05
+
+
+def test_a_file_named_after_a_score_is_read_by_its_bare_name(real_clips: Path, tmp_path: Path) -> None:
+    """``2:1.mkv`` in the working folder: PyAV must not take ``2:`` for a protocol."""
+    (tmp_path / "2:1.mkv").write_bytes((real_clips / CLIP30).read_bytes())
+    result = run_cli("reel", "2:1.mkv", "--out", "out", "--threshold", "0.3", "--no-scoreboard", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert probe(tmp_path / "out" / "reel.mp4").has_audio
+
+
+def test_an_edited_list_with_overlaps_and_duplicates_plays_each_moment_once(real_clips: Path, tmp_path: Path) -> None:
+    video = real_clips / CLIP30
+    edited = tmp_path / "edited.json"
+    segments = [
+        {"half": 1, "start_s": 6.0, "end_s": 10.0, "peak_s": 8.0, "score": 0.5},
+        {"half": 1, "start_s": 1.0, "end_s": 5.0, "peak_s": 2.0, "score": 0.9},
+        {"half": 1, "start_s": 1.0, "end_s": 5.0, "peak_s": 2.0, "score": 0.9},  # the same twice
+        {"half": 1, "start_s": 4.0, "end_s": 7.0, "peak_s": 5.0, "score": 0.4},  # overlaps both
+    ]
+    edited.write_text(json.dumps({"segments": segments}))
+    out = tmp_path / "out"
+    result = run_cli("reel", str(video), "--segments", str(edited), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "listed twice" in result.stderr and "merged" in result.stderr
+    doc = json.loads((out / "segments.json").read_text())
+    assert [(s["start_s"], s["end_s"]) for s in doc["segments"]] == [(1.0, 10.0)]
+    assert abs(stream_counts(out / "reel.mp4").frames - 9 * 25) <= 1, "no moment twice"
+
+
+def test_evaluate_reads_labels_whatever_their_case_and_names_unknown_ones(labels_root: Path, tmp_path: Path) -> None:
+    from soccer_highlights.soccernet.labels import load_labels
+    from soccer_highlights.soccernet.layout import find_games
+
+    game = find_games(labels_root)[0]
+    key = game.relative_to(labels_root)
+    events = [e for e in load_labels(game.labels_path).events if e.label == "Goal"]
+    tree = tmp_path / "labels" / key
+    tree.mkdir(parents=True)
+    (tree / "Labels-v2.json").write_text(game.labels_path.read_text())
+    scores = {}
+    for name, label in (("exact", "Goal"), ("lower", "goal")):
+        preds = tmp_path / name / key
+        preds.mkdir(parents=True)
+        found = [Prediction(e.half, e.time_s, label, 0.9) for e in events]
+        found.append(Prediction(1, 10.0, "Hat-trick", 0.5))
+        write_predictions(preds / "results_spotting.json", key, found)
+        result = run_cli("evaluate", str(tmp_path / "labels"), "--predictions", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+        scores[name] = float(result.stdout.strip().splitlines()[-1])
+        assert "'Hat-trick' x1" in result.stderr
+    assert scores["lower"] == scores["exact"] > 0
+
+
+def test_positions_written_as_floats_are_read(tmp_path: Path) -> None:
+    from soccer_highlights.soccernet.predictions import load_predictions
+
+    path = tmp_path / "results_spotting.json"
+    path.write_text(
+        json.dumps({"predictions": [{"half": "1", "position": "30800.0", "label": "Goal", "confidence": "0.5"}]})
+    )
+    (pred,) = load_predictions(path)
+    assert pred.time_s == pytest.approx(30.8) and pred.label == "Goal"
+
+
+def test_a_segment_that_ends_before_it_starts_is_refused(labels_root: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "segments.json"
+    bad.write_text(json.dumps({"segments": [{"half": 1, "start_s": 20.0, "end_s": 15.0, "peak_s": 16.0, "score": 1}]}))
+    game = next(p for p in labels_root.rglob("Labels-v2.json")).parent
+    result = run_cli("reel-metrics", str(game), "--segments", str(bad))
+    assert result.returncode == 2 and "does not start before it ends" in result.stderr
+
+
+def test_a_budget_too_small_for_any_segment_says_so(real_clips: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("reel", str(real_clips / CLIP30), "--out", str(out), "--threshold", "0.3", "--budget", "3")
+    assert result.returncode == 2
+    assert "budget of 3.0 s" in result.stderr and "lower --threshold" not in result.stderr
+
+
+def test_a_bad_input_leaves_no_empty_output_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    broken = tmp_path / "broken.mkv"
+    broken.write_bytes(b"not a video at all")
+    result = run_cli("reel", str(broken), "--out", str(out))
+    assert result.returncode == 2 and "broken.mkv" in result.stderr
+    assert not out.exists(), "a run that wrote nothing leaves no empty folder behind"
+
+
+def test_an_output_taken_by_a_folder_is_refused_before_any_work(real_clips: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "reel.mp4").mkdir(parents=True)
+    result = run_cli("reel", str(real_clips / CLIP30), "--out", str(out), "--threshold", "0.3", "--force")
+    assert result.returncode == 2 and "reel.mp4 is a folder" in result.stderr
+    assert not (out / "segments.json").exists() and not (out / ".clips").exists()
+
+
+def test_a_re_run_of_plan_keeps_finished_games(synthetic_games, tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    (root / "league" / "season").mkdir(parents=True)
+    shutil.copytree(synthetic_games[0].path, root / "league" / "season" / "game")
+    out = tmp_path / "plans"
+    assert run_cli("plan", str(root), "--out", str(out)).returncode == 0
+    again = run_cli("plan", str(root), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "already planned" in again.stderr
+
+
+def test_single_clips_in_one_folder_keep_a_transcript_each(tmp_path: Path) -> None:
+    from soccer_highlights.soccernet.transcripts import find_transcript, transcript_for
+
+    first, second, soccernet = tmp_path / "goal.mkv", tmp_path / "save.mp4", tmp_path / "2_224p.mkv"
+    assert transcript_for(first, 1) != transcript_for(second, 1)
+    assert transcript_for(first, 1).name == "goal_asr.json" and transcript_for(soccernet, 2).name == "2_asr.json"
+    (tmp_path / "1_asr.json").write_text("{}")  # SoccerNet-Echoes' name beside a clip is still found
+    assert find_transcript(first, 1).name == "1_asr.json"
+    transcript_for(first, 1).write_text("{}")
+    assert find_transcript(first, 1).name == "goal_asr.json", "its own transcript first"
