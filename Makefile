@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install browser demo test lint bench clean
+.PHONY: install browser demo test lint bench docs clean
 
 install: $(STAMP)
 
@@ -36,6 +36,10 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The pictures in docs/, made again from real runs (tests write only to temporary folders).
+docs: $(STAMP) browser
+	UPDATE_DOCS=1 $(BIN)/python -m pytest -q tests/test_review_page.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

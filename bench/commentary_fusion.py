@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from soccer_highlights.evaluation.fusion import PRIMARY_WEIGHT, TOLERANCE_S, fuse_predictions
-from soccer_highlights.model.commentary import CLASSES
-from soccer_highlights.model.commentary_cv import load_halves, out_of_fold_predictions, spotting_map
+from soccer_highlights.commentary.cv import load_halves, out_of_fold_predictions, spotting_map
+from soccer_highlights.commentary.spotter import CLASSES
+from soccer_highlights.detectors.fusion import PRIMARY_WEIGHT, TOLERANCE_S, fuse_predictions
 from soccer_highlights.soccernet import Prediction
 
 HERE = Path(__file__).parent

@@ -15,9 +15,9 @@ import json
 import sys
 from pathlib import Path
 
-from soccer_highlights.detectors.commentary import SPOT_NMS_S
-from soccer_highlights.model.commentary import fold_of, train_commentary_model
-from soccer_highlights.model.commentary_cv import load_halves, spotting_map
+from soccer_highlights.commentary.cv import load_halves, spotting_map
+from soccer_highlights.commentary.folds import fold_of
+from soccer_highlights.commentary.spotter import SPOT_NMS_S, train_commentary_model
 from soccer_highlights.soccernet import Prediction
 
 HERE = Path(__file__).parent

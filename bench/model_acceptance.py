@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from soccer_highlights.api import highlights, open_match
-from soccer_highlights.config import TrainConfig
+from soccer_highlights.audiovisual.config import TrainConfig
+from soccer_highlights.audiovisual.detector import LearnedDetector
+from soccer_highlights.audiovisual.train import train
 from soccer_highlights.detectors import AudioExcitementDetector
-from soccer_highlights.detectors.learned import LearnedDetector
-from soccer_highlights.model.train import train
 from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES, find_games
 
 HERE = Path(__file__).resolve().parent
@@ -45,10 +45,10 @@ def event_ap(checkpoint: Path, test_root: Path) -> dict:
     import torch
     from torchmetrics.functional.classification import binary_average_precision
 
-    from soccer_highlights.config import WindowSpec
-    from soccer_highlights.detectors.learned import load_module
-    from soccer_highlights.features.extract import FeatureExtractor, cut_window
-    from soccer_highlights.model.windows import clamp_start
+    from soccer_highlights.audiovisual.config import WindowSpec
+    from soccer_highlights.audiovisual.detector import load_module
+    from soccer_highlights.audiovisual.features import FeatureExtractor, cut_window
+    from soccer_highlights.audiovisual.windows import clamp_start
 
     module = load_module(checkpoint).eval()
     spec = WindowSpec(**module.hparams["window"])
@@ -119,8 +119,7 @@ TRAIN_SEED, TEST_SEED = 21, 22
 
 def build_data(root: Path) -> tuple[Path, Path]:
     """The training and held-out games, made once with fixed seeds."""
-    from soccer_highlights.config import SynthConfig
-    from soccer_highlights.synth import synth_games
+    from soccer_highlights.synth import SynthConfig, synth_games
 
     train_root, test_root = root / "train", root / "test"
     for folder, games, seed in ((train_root, TRAIN_GAMES, TRAIN_SEED), (test_root, TEST_GAMES, TEST_SEED)):

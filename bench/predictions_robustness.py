@@ -19,7 +19,7 @@ from soccer_highlights.config import IMPORTED_SEGMENTS
 from soccer_highlights.core import Half
 from soccer_highlights.detectors.imported import PredictionsDetector
 from soccer_highlights.evaluation.coverage import event_coverage
-from soccer_highlights.segments import plan_segments
+from soccer_highlights.segments import plan_reel
 from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES, find_games, load_labels
 from soccer_highlights.soccernet.predictions import Prediction
 
@@ -60,7 +60,7 @@ def main(labels_root: Path) -> dict:
                     duration = max([e.time_s for e in events if e.half == half] + [0.0]) + 30.0
                     curves.append(detector.score_half(Half(half, duration)))
                     match_s += duration
-                segments = plan_segments(curves, IMPORTED_SEGMENTS)
+                segments = plan_reel(curves, IMPORTED_SEGMENTS).segments
                 cov = event_coverage(segments, events, {"Goal"})
                 covered, total = covered + cov.covered, total + cov.total
                 reel_s += sum(s.duration_s for s in segments)

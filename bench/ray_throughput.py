@@ -19,10 +19,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def main(games: int = 4, minutes: float = 2.0) -> dict:
+    from soccer_highlights.audiovisual.config import VideoFeatureSettings
     from soccer_highlights.batch import features_tree
     from soccer_highlights.cluster import ClusterConfig
-    from soccer_highlights.config import SynthConfig, VideoFeatureSettings
-    from soccer_highlights.synth import synth_game
+    from soccer_highlights.synth import SynthConfig, synth_game
 
     root = HERE / "work" / "ray" / "tree"
     for i in range(games):

@@ -100,6 +100,9 @@ def real_footage() -> dict:
     real["reel_total_s"], real["reel_peak_rss_mb"], _ = stage("reel_default", half, str(WORK / "real_reel"))
     real["scoring_vs_ffmpeg_audio"] = round(real["scoring_s"] / real["ffmpeg_audio_extract_s"], 2)
     real["reel_vs_ffmpeg_video_decode"] = round(real["reel_total_s"] / real["ffmpeg_video_decode_s"], 2)
+    real["scoreboard_s"], real["scoreboard_peak_rss_mb"], info = stage("scoreboard", half, str(WORK / "real_board"))
+    real["scoreboard"] = {k: v for k, v in info.items() if k != "seconds"}
+    real["scoreboard_vs_ffmpeg_video_decode"] = round(real["scoreboard_s"] / real["ffmpeg_video_decode_s"], 2)
     features_cache = WORK / "real_cache"
     real["features_s"], real["features_peak_rss_mb"], info = stage("features", half, str(features_cache))
     real["features_fps"] = info.get("frames_per_s")

@@ -17,9 +17,8 @@ import numpy as np
 
 def inputs(work: str, minutes: str) -> dict:
     """The 45-minute half (made once), and 10- and 90-minute inputs by stream copy."""
-    from soccer_highlights.config import SynthConfig
     from soccer_highlights.media.ffmpeg import run_ffmpeg
-    from soccer_highlights.synth import plan_half, write_half_video
+    from soccer_highlights.synth import SynthConfig, plan_half, write_half_video
 
     work_dir = Path(work)
     half45 = work_dir / "half45" / "1_224p.mkv"
@@ -60,9 +59,9 @@ def inputs(work: str, minutes: str) -> dict:
 def checkpoint(path: str) -> dict:
     """A model trained on four small synthetic games (made once), with the default feature settings,
     so the reel stages cut what a real model picks."""
-    from soccer_highlights.config import SynthConfig, TrainConfig
-    from soccer_highlights.model.train import train
-    from soccer_highlights.synth import synth_game
+    from soccer_highlights.audiovisual.config import TrainConfig
+    from soccer_highlights.audiovisual.train import train
+    from soccer_highlights.synth import SynthConfig, synth_game
 
     if Path(path).exists():
         return {"trained": False}
@@ -89,7 +88,7 @@ def decode(video: str) -> dict:
 
 
 def features(video: str, cache: str) -> dict:
-    from soccer_highlights.features.extract import FeatureExtractor
+    from soccer_highlights.audiovisual.features import FeatureExtractor
 
     shutil.rmtree(cache, ignore_errors=True)
     extractor = FeatureExtractor(cache_root=Path(cache))
@@ -105,11 +104,11 @@ def features(video: str, cache: str) -> dict:
 
 
 def detect(video: str, cache: str, ckpt: str, segments_out: str) -> dict:
+    from soccer_highlights.audiovisual.detector import LearnedDetector
     from soccer_highlights.config import SegmentConfig
     from soccer_highlights.core import Half
-    from soccer_highlights.detectors.learned import LearnedDetector
     from soccer_highlights.media.probe import probe
-    from soccer_highlights.segments import plan_segments
+    from soccer_highlights.segments import plan_reel
 
     detector = LearnedDetector(Path(ckpt))
     detector.extractor.cache_root = Path(cache)
@@ -118,7 +117,7 @@ def detect(video: str, cache: str, ckpt: str, segments_out: str) -> dict:
     start = time.perf_counter()
     curve = detector.score_half(source)
     seconds = time.perf_counter() - start
-    segments = plan_segments([curve], SegmentConfig())
+    segments = plan_reel([curve], SegmentConfig()).segments
     Path(segments_out).write_text(json.dumps([s.to_json() for s in segments]))
     return {
         "seconds": round(seconds, 2),
@@ -220,8 +219,8 @@ def resnet50(video: str, stretch_s: str, minutes: str) -> dict:
     import torch
     import torchvision
 
-    from soccer_highlights.config import VideoFeatureSettings
-    from soccer_highlights.features.backbones import get_backbone
+    from soccer_highlights.audiovisual.backbones import get_backbone
+    from soccer_highlights.audiovisual.config import VideoFeatureSettings
     from soccer_highlights.media.decode import iter_frames
 
     stretch, half_s = float(stretch_s), float(minutes) * 60
@@ -300,7 +299,7 @@ def decode_audio(video: str) -> dict:
 
 def decode_sampled(video: str, fps: str) -> dict:
     """Our frame decode as the features decode it: sampled at ``fps``, unreferenced frames skipped."""
-    from soccer_highlights.config import VideoFeatureSettings
+    from soccer_highlights.audiovisual.config import VideoFeatureSettings
     from soccer_highlights.media.decode import iter_frames
 
     s = VideoFeatureSettings(fps=float(fps))
@@ -335,6 +334,29 @@ def reel_default(video: str, out_dir: str) -> dict:
     subprocess.run(cmd, check=True, capture_output=True)
     doc = json.loads((Path(out_dir) / "segments.json").read_text())
     return {"seconds": round(time.perf_counter() - start, 2), **doc["reel"], "segments": len(doc["segments"])}
+
+
+def scoreboard(video: str, out_dir: str) -> dict:
+    """The whole ``soccer-highlights scoreboard VIDEO`` command with a cold cache (the reading of the
+    score bug and clock): held to a fraction of one ffmpeg decode of the same video."""
+    from soccer_highlights.fileio import cache_folder_beside
+    from soccer_highlights.scoreboard.state import CACHE_DIR
+
+    shutil.rmtree(cache_folder_beside(Path(video), CACHE_DIR), ignore_errors=True)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    start = time.perf_counter()
+    cmd = [sys.executable, "-m", "soccer_highlights.cli", "scoreboard", video, "--out", out_dir]
+    subprocess.run(cmd, check=True, capture_output=True)
+    seconds = time.perf_counter() - start
+    (half,) = json.loads((Path(out_dir) / "match_state.json").read_text())["halves"]
+    return {
+        "seconds": round(seconds, 2),
+        "readable": half["readable"],
+        "reads": half["reads"],
+        "ocr_calls": half["ocr_calls"],
+        "score_changes": len(half["score"]) - 1,
+        "clock_samples": len(half["clock"]),
+    }
 
 
 if __name__ == "__main__":

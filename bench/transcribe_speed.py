@@ -26,9 +26,9 @@ def cpu_s() -> float:
 
 
 def main() -> dict:
+    from soccer_highlights.commentary.transcribe import model_dir, transcribe_video
     from soccer_highlights.media.ffmpeg import ffmpeg_exe
     from soccer_highlights.media.probe import probe
-    from soccer_highlights.media.speech import model_dir, transcribe_video
 
     if not HALF.exists():
         sys.exit(f"{HALF}: run `python bench/run.py real` first (it builds the real 45-minute half)")

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from soccer_highlights.config import SynthConfig
-from soccer_highlights.synth import SynthGame, synth_game
+from soccer_highlights.synth import SynthConfig, SynthGame, synth_game
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

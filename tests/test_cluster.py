@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from cli_helpers import run_cli
 
+from soccer_highlights.audiovisual.config import VideoFeatureSettings
 from soccer_highlights.batch import features_tree, plan_tree
 from soccer_highlights.cluster import ClusterConfig, run_tasks
-from soccer_highlights.config import SynthConfig, VideoFeatureSettings
-from soccer_highlights.synth import synth_game
+from soccer_highlights.synth import SynthConfig, synth_game
 
 pytest.importorskip("ray", reason="Ray is an optional extra: pip install 'soccer-highlights[cluster]'")
 TWO_WORKERS = ClusterConfig(address="local", cpus_per_task=1.0, local_cpus=2)

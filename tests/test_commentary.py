@@ -12,8 +12,8 @@ import pytest
 from cli_helpers import run_cli
 from conftest import SHARED_DATA
 
+from soccer_highlights.commentary.spotter import CLASSES, CommentaryWeights, HalfText, _torch_logits, train_spotter
 from soccer_highlights.core import Half
-from soccer_highlights.model.commentary import CLASSES, CommentaryWeights, HalfText, _torch_logits, train_spotter
 from soccer_highlights.soccernet.transcripts import load_transcript
 
 ECHOES = SHARED_DATA / "soccernet-echoes-valid" / "whisper_v3"
@@ -80,7 +80,7 @@ def test_train_commentary_cross_validates_by_game_and_writes_weights(labels_root
 
 def test_the_shipped_spotter_hears_the_goals_of_a_game_it_never_saw(tmp_path: Path) -> None:
     """Arsenal 3-3 Anderlecht is a train-split game; the shipped weights saw only valid games."""
-    from soccer_highlights.detectors.commentary import CommentaryDetector
+    from soccer_highlights.commentary.detector import CommentaryDetector
 
     if not SAMPLE.is_dir():
         pytest.skip(f"the SoccerNet-Echoes sample is not at {SAMPLE}")
@@ -123,8 +123,8 @@ def test_detect_with_commentary_on_a_label_tree_scores_with_soccernets_metric(la
 def test_commentary_fused_with_a_video_spotter_beats_both_on_goals(labels_root: Path) -> None:
     """A simulated video spotter built from the real valid labels (60% recall, 1.5 s timing noise, false
     alarms) fused with commentary predictions of models that never saw each game (out-of-fold)."""
-    from soccer_highlights.evaluation.fusion import fuse_predictions
-    from soccer_highlights.model.commentary_cv import load_halves, out_of_fold_predictions, spotting_map
+    from soccer_highlights.commentary.cv import load_halves, out_of_fold_predictions, spotting_map
+    from soccer_highlights.detectors.fusion import fuse_predictions
     from soccer_highlights.soccernet import Prediction
 
     halves = load_halves(labels_root, ECHOES)

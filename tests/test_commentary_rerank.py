@@ -6,17 +6,17 @@ from __future__ import annotations
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from soccer_highlights.features.commentary_cues import CUES, transcript_cues
-from soccer_highlights.features.text import N_BUCKETS, bucket
-from soccer_highlights.model.commentary import HalfText
-from soccer_highlights.model.commentary_rerank import (
+from soccer_highlights.commentary.cues import CUES, transcript_cues
+from soccer_highlights.commentary.rerank import (
     candidate_features,
     candidate_token_rows,
     candidates,
     fit_candidate_text,
     ranked_peaks,
 )
-from soccer_highlights.model.trees import TreeEnsemble
+from soccer_highlights.commentary.spotter import HalfText
+from soccer_highlights.commentary.text import N_BUCKETS, bucket
+from soccer_highlights.commentary.trees import TreeEnsemble
 from soccer_highlights.soccernet.transcripts import Line
 
 
@@ -103,8 +103,8 @@ def test_the_candidate_text_model_reads_each_window_apart_and_learns_the_call_fr
 def test_the_second_stage_with_a_text_model_ranks_the_calls_above_the_talk() -> None:
     """Six halves of 40 goal-word moments, 20 of them goals ("equaliser" said after them): trees and
     the candidate text model, out-of-fold within these halves, put the goals first."""
-    from soccer_highlights.model.commentary import CLASSES
-    from soccer_highlights.model.commentary_rerank import fit_second_stage
+    from soccer_highlights.commentary.rerank import fit_second_stage
+    from soccer_highlights.commentary.spotter import CLASSES
     from soccer_highlights.soccernet.labels import Event
 
     scored = []

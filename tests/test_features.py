@@ -9,10 +9,10 @@ import pytest
 import torch
 from media_helpers import write_marked_video
 
-from soccer_highlights.config import AudioFeatureSettings, VideoFeatureSettings
-from soccer_highlights.features.backbones import BackboneWeightsError, get_backbone, list_backbones
-from soccer_highlights.features.extract import FeatureExtractor
-from soccer_highlights.features.logmel import mel_filterbank, stream_logmel
+from soccer_highlights.audiovisual.backbones import BackboneWeightsError, get_backbone, list_backbones
+from soccer_highlights.audiovisual.config import AudioFeatureSettings, VideoFeatureSettings
+from soccer_highlights.audiovisual.features import FeatureExtractor
+from soccer_highlights.audiovisual.logmel import mel_filterbank, stream_logmel
 from soccer_highlights.media.decode import AudioChunk
 
 MARKS = [3.0, 11.5, 17.25]
@@ -118,7 +118,7 @@ def test_audio_and_video_windows_share_one_clock(marked: Path) -> None:
 
 
 def test_rows_are_streamed_to_the_cache_and_an_interrupted_stream_leaves_nothing(tmp_path: Path) -> None:
-    from soccer_highlights.features.cache import entry_for
+    from soccer_highlights.audiovisual.cache import entry_for
 
     for half in (1, 2):  # entries are keyed by the video's content, so the videos must exist
         (tmp_path / f"{half}_224p.mkv").write_bytes(bytes([half]) * 100)

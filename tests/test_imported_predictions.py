@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from cli_helpers import run_cli
 
+import soccer_highlights as sh
 from soccer_highlights.api import open_match
 from soccer_highlights.config import IMPORTED_SEGMENTS
 from soccer_highlights.core import ScoreCurve, Segment
@@ -18,7 +19,7 @@ from soccer_highlights.errors import PredictionsError
 from soccer_highlights.evaluation.coverage import event_coverage
 from soccer_highlights.evaluation.reel_metrics import reel_metrics, total
 from soccer_highlights.output.results_spotting import predictions_from_curves
-from soccer_highlights.segments import plan_segments
+from soccer_highlights.segments import plan_reel
 from soccer_highlights.soccernet import DEFAULT_HIGHLIGHT_CLASSES, Event, find_games, load_labels
 from soccer_highlights.soccernet.predictions import Prediction, load_predictions, write_predictions
 
@@ -42,7 +43,7 @@ def goal_recall(game, preds: list[Prediction], budget_s: float | None = None) ->
     match = open_match(game.path, None, preds)
     detector = PredictionsDetector(preds)
     curves = [detector.score_half(h) for h in match.halves.values()]
-    segments = plan_segments(curves, replace(IMPORTED_SEGMENTS, budget_s=budget_s, auto_budget=False))
+    segments = plan_reel(curves, replace(IMPORTED_SEGMENTS, budget_s=budget_s, auto_budget=False)).segments
     return event_coverage(segments, match.labels.events, {"Goal", "Shots on target"}).recall
 
 
@@ -80,7 +81,10 @@ def test_reel_from_predictions_on_a_game_folder(synthetic_games, tmp_path: Path)
     assert doc["detector"]["name"] == "imported-predictions"
     assert doc["detector"]["predictions_file"] == str(pred_file) and len(doc["detector"]["predictions_sha1"]) == 16
     assert doc["detector"]["class_weights"]["Goal"] == 1.0
-    assert doc["settings"]["segments"]["pad_before_s"] == 10.0
+    spotter_defaults = sh.get_detector("predictions", path=pred_file).segment_defaults
+    assert doc["settings"]["segments"] == asdict(replace(spotter_defaults, budget_s=60.0)), (
+        "the record says what cut it"
+    )
     assert sum(s["end_s"] - s["start_s"] for s in doc["segments"]) <= 60.0
     assert (out / "reel.mp4").exists()
 

@@ -151,7 +151,7 @@ def test_reel_from_a_video_without_audio_gets_a_silent_track(tmp_path: Path) -> 
 def test_an_interrupted_reel_resumes_from_its_finished_cuts(marked_video: Path, tmp_path: Path) -> None:
     from soccer_highlights.output.reel import CLIP_CACHE, clip_name
 
-    spec = ReelConfig()
+    spec = ReelConfig(width=398, height=224, fps=25)  # the spec the reel resolves to for this source
     first, second = Segment(1, 10.0, 14.0, 12.0, 0.9, "t"), Segment(1, 40.0, 44.0, 42.0, 0.9, "t")
     videos = {1: Half(1, 60.0, marked_video, True)}
     # as if a run had cut the first segment and then been stopped: plant a cut from elsewhere under its name

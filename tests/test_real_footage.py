@@ -57,7 +57,7 @@ def test_ordinary_play_alone_makes_no_highlight(real_clips: Path) -> None:
 def test_the_default_reel_of_the_real_stream_holds_the_goal_and_is_short(joined_real_clips, tmp_path: Path) -> None:
     video, spans = joined_real_clips
     out = tmp_path / "out"
-    result = run_cli("reel", str(video), "--out", str(out))
+    result = run_cli("reel", str(video), "--out", str(out), "--no-scoreboard")
     assert result.returncode == 0, result.stderr
     found = sh.highlights(video)
     goal_s = spans["clip30"][0] + GOAL_IN_CLIP30_S

@@ -51,7 +51,7 @@ def test_a_cut_cached_for_a_replaced_video_is_not_reused(marked: Path, tmp_path:
 
 
 def test_the_feature_cache_follows_the_content_not_the_name(tmp_path: Path) -> None:
-    from soccer_highlights.features.extract import FeatureExtractor
+    from soccer_highlights.audiovisual.features import FeatureExtractor
 
     extractor = FeatureExtractor(cache_root=tmp_path / "cache")
     video = tmp_path / "clip.mkv"
@@ -65,7 +65,7 @@ def test_the_feature_cache_follows_the_content_not_the_name(tmp_path: Path) -> N
 
 
 def test_a_corrupt_feature_cache_entry_is_named_discarded_and_recomputed(tmp_path: Path, caplog) -> None:
-    from soccer_highlights.features.extract import FeatureExtractor
+    from soccer_highlights.audiovisual.features import FeatureExtractor
 
     video = tmp_path / "1_224p.mkv"
     write_marked_video(video, 6.0, [2.0])
@@ -299,17 +299,23 @@ def _encode(path: Path, size: tuple[int, int], fps: int, seconds: float, rate: i
      ((1920, 1080), 50, 48_000, "stereo", False), ((398, 224), 25, 22_050, "mono", True)],
     ids=["320x180-30fps-mono-44k", "portrait-60fps", "1080p-50fps", "vfr-22k-mono"],
 )  # fmt: skip
-def test_odd_videos_make_reels_of_the_one_spec(tmp_path: Path, size, fps, rate, layout, vfr) -> None:
+def test_odd_videos_make_reels_of_their_own_picture(tmp_path: Path, size, fps, rate, layout, vfr) -> None:
+    """Any size, rate and sound layout: the reel keeps the source's picture (its size and frame rate)
+    with its sound at 48 kHz stereo, and holds every planned frame."""
+    from soccer_highlights.media.verify import stream_counts
+
     video = tmp_path / "odd.mkv"
     _encode(video, size, fps, 12.0, rate, layout, vfr)
     result = run_cli("reel", str(video), "--out", str(tmp_path / "out"), "--threshold", "0")
     assert result.returncode == 0, result.stderr
     info = probe(tmp_path / "out" / "reel.mp4")
-    assert (info.width, info.height, info.fps, info.sample_rate, info.channels) == (398, 224, 25.0, 48_000, 2)
-    planned = sum(
-        s["end_s"] - s["start_s"] for s in json.loads((tmp_path / "out" / "segments.json").read_text())["segments"]
-    )
-    assert abs(info.duration_s - planned) < 0.2
+    source = probe(video)
+    assert (info.width, info.height) == size and abs(info.fps - source.fps) < 0.5
+    assert (info.sample_rate, info.channels) == (48_000, 2)
+    doc = json.loads((tmp_path / "out" / "segments.json").read_text())
+    reel_fps = doc["settings"]["reel"]["fps"]
+    planned = sum(round(s["end_s"] * reel_fps) - round(s["start_s"] * reel_fps) for s in doc["segments"])
+    assert abs(stream_counts(tmp_path / "out" / "reel.mp4").frames - planned) <= 1
 
 
 def test_a_video_without_sound_or_a_file_without_bytes_is_a_clear_error(tmp_path: Path) -> None:
@@ -324,7 +330,7 @@ def test_a_video_without_sound_or_a_file_without_bytes_is_a_clear_error(tmp_path
 
 
 def test_a_read_only_video_folder_keeps_its_features_in_the_user_cache(tmp_path: Path, monkeypatch) -> None:
-    from soccer_highlights.features.cache import CACHE_DIR, cache_folder
+    from soccer_highlights.audiovisual.cache import CACHE_DIR, cache_folder
 
     game = tmp_path / "game"
     game.mkdir()
@@ -359,8 +365,8 @@ def test_labels_past_the_end_of_the_video_are_reported(marked: Path, tmp_path: P
 
 
 def test_weights_that_are_not_weights_are_a_clear_error(marked: Path, tmp_path: Path) -> None:
+    from soccer_highlights.audiovisual.backbones import get_backbone
     from soccer_highlights.errors import BackboneWeightsError
-    from soccer_highlights.features.backbones import get_backbone
 
     notes = tmp_path / "weights.pth"
     notes.write_text("not a tensor")
@@ -371,13 +377,13 @@ def test_weights_that_are_not_weights_are_a_clear_error(marked: Path, tmp_path: 
 
 
 def test_a_joined_reel_that_does_not_match_its_plan_is_caught(marked: Path, tmp_path: Path) -> None:
-    from soccer_highlights.output.reel import _reel_problem
+    from soccer_highlights.output.reel import reel_problem
 
-    spec = ReelConfig()
+    spec = ReelConfig(width=398, height=224, fps=25)
     reel = tmp_path / "reel.mp4"
     write_reel(SEGMENTS, {1: Half(1, probe(marked).duration_s, marked, True)}, reel, spec)
-    assert _reel_problem(reel, 12.0, 2, spec.fps) is None
-    assert "lasts 12.0" in _reel_problem(reel, 24.0, 2, spec.fps), "a missing clip shows in the length"
+    assert reel_problem(reel, 12.0, spec.fps) is None
+    assert "300 frames where 600 were planned" in reel_problem(reel, 24.0, spec.fps), "a missing clip shows"
     silent = tmp_path / "silent.mkv"
     write_marked_video(silent, 3.0, [], with_audio=False)
-    assert _reel_problem(silent, 3.0, 1, spec.fps) == "the joined reel has no sound"
+    assert reel_problem(silent, 3.0, spec.fps) == "the joined reel has no sound"

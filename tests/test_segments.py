@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from soccer_highlights.config import ExcitementConfig, SegmentConfig
+from soccer_highlights.config import SegmentConfig
 from soccer_highlights.core import ScoreCurve, Segment
-from soccer_highlights.detectors.base import moving_average
-from soccer_highlights.detectors.excitement import calibrated_score
+from soccer_highlights.crowd.config import ExcitementConfig
+from soccer_highlights.crowd.excitement import calibrated_score
+from soccer_highlights.dsp import moving_average
 from soccer_highlights.segments import (
     Peak,
     apply_budget,
     find_peaks,
     merge,
     plan_reel,
-    plan_segments,
     suppress_non_maxima,
 )
 
@@ -49,11 +49,12 @@ def test_non_maximum_suppression_keeps_the_higher_of_close_peaks() -> None:
     assert kept == [Peak(1, 15.0, 0.9), Peak(1, 40.0, 0.7), Peak(2, 15.0, 0.5)]
 
 
-def test_padding_defaults_follow_the_seed_and_never_cross_the_half() -> None:
-    config = SegmentConfig()
-    assert (config.pad_before_s, config.pad_after_s) == (8.0, 4.0)
+def test_padding_keeps_the_build_up_and_never_crosses_the_half() -> None:
+    """Each cut holds pad_before_s before its peak (the build-up) and pad_after_s after it, clipped
+    at the half's bounds."""
+    config = SegmentConfig(pad_before_s=8.0, pad_after_s=4.0)
     curve = curve_with_bumps(60, [(3, 0.9), (30, 0.9), (58, 0.9)])
-    segments = plan_segments([curve], config)
+    segments = plan_reel([curve], config).segments
     assert [(round(s.start_s, 2), round(s.end_s, 2)) for s in segments] == [
         (0.0, 7.0),
         (22.0, 34.0),
@@ -100,7 +101,7 @@ def test_budget_skips_a_long_segment_to_fit_shorter_good_ones() -> None:
 
 def test_plan_with_budget_respects_total_length() -> None:
     curve = curve_with_bumps(600, [(t, 0.5 + t / 2000) for t in range(30, 600, 40)])
-    segments = plan_segments([curve], SegmentConfig(budget_s=60.0))
+    segments = plan_reel([curve], SegmentConfig(budget_s=60.0)).segments
     assert sum(s.duration_s for s in segments) <= 60.0
     assert len(segments) == 5
     assert [s.start_s for s in segments] == sorted(s.start_s for s in segments)

@@ -6,12 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 from cli_helpers import run_cli
 
 import soccer_highlights as sh
-from soccer_highlights.core import Half, ScoreCurve
 from soccer_highlights.errors import ConfigError, OutputExistsError
 
 pytest.importorskip("faster_whisper", reason="transcription needs pip install 'soccer-highlights[speech]'")
@@ -42,7 +40,7 @@ def test_transcribing_the_real_clips_hears_the_goal_call(transcribed) -> None:
 
 
 def test_a_transcript_is_kept_for_its_video_and_remade_only_with_force(transcribed, tmp_path: Path) -> None:
-    from soccer_highlights.batch import transcribe_one
+    from soccer_highlights.commentary.transcribe import transcribe_one
 
     half, _ = transcribed
     assert transcribe_one(str(half), "base", None, False).cached
@@ -56,34 +54,12 @@ def test_a_transcript_is_kept_for_its_video_and_remade_only_with_force(transcrib
 
 
 def test_models_come_from_the_installed_packages_and_are_checked() -> None:
-    from soccer_highlights.media.speech import model_dir
+    from soccer_highlights.commentary.transcribe import model_dir
 
     assert (model_dir("tiny.en") / "model.bin").is_file()
     assert (model_dir("base") / "model.bin").is_file() and (model_dir("base") / "config.json").is_file()
     with pytest.raises(ConfigError, match="not a CTranslate2 Whisper model"):
         model_dir(Path("/nonexistent/model"))
-
-
-def test_fusion_is_a_noisy_or_of_the_detectors_curves() -> None:
-    from soccer_highlights.detectors.fusion import FusionDetector
-
-    class Fixed:
-        segment_defaults = sh.SegmentConfig()
-
-        def __init__(self, name: str, value: float):
-            self.name, self.value = name, value
-
-        def describe(self) -> dict:
-            return {"name": self.name}
-
-        def score_half(self, half: Half, progress=None) -> ScoreCurve:
-            return ScoreCurve(
-                half.half, 1.0, np.full(int(half.duration_s), self.value, np.float32), half.duration_s, self.name
-            )
-
-    curve = FusionDetector([Fixed("crowd", 0.5), Fixed("words", 0.6)]).score_half(Half(1, 20.0))
-    assert np.allclose(curve.scores[2:-2], 1 - 0.5 * 0.4) and curve.detector == "crowd+words"
-    assert [c.detector for c in curve.components] == ["crowd", "words"]
 
 
 def test_a_reel_that_listens_to_the_commentary_ranks_the_goal_first_and_shows_both_voices(transcribed, tmp_path):
@@ -92,7 +68,7 @@ def test_a_reel_that_listens_to_the_commentary_ranks_the_goal_first_and_shows_bo
     clip0's "super block" as a shot (the issue note gives the numbers)."""
     half, spans = transcribed
     out = tmp_path / "out"
-    result = run_cli("reel", str(half), "--commentary", "--out", str(out), "--budget", "none")
+    result = run_cli("reel", str(half), "--commentary", "--no-scoreboard", "--out", str(out), "--budget", "none")
     assert result.returncode == 0, result.stderr
     doc = json.loads((out / "segments.json").read_text())
     assert doc["detector"]["name"] == "fusion"
@@ -100,15 +76,9 @@ def test_a_reel_that_listens_to_the_commentary_ranks_the_goal_first_and_shows_bo
     goal_s = spans["clip30"][0] + GOAL_IN_CLIP30_S
     best = max(doc["segments"], key=lambda s: s["score"])
     assert best["start_s"] <= goal_s <= best["end_s"], doc["segments"]
-    found = sh.highlights(half, _fused(), auto_budget=False)
+    found = sh.highlights(half, sh.get_detector("fusion", parts=["audio-excitement", "commentary"]), auto_budget=False)
+    assert [s.to_json() for s in found.segments] == doc["segments"], "the library's fusion is the command's"
     assert [c.detector for c in found.curves[0].components] == ["audio-excitement", "commentary"]
     words = found.curves[0].components[1].scores
     assert words[int(spans["clip0"][0]) : int(spans["clip0"][1])].max() > 0.2, "the commentated chance in clip0"
     assert (out / "timeline.png").is_file()
-
-
-def _fused():
-    from soccer_highlights.detectors import get_detector
-    from soccer_highlights.detectors.fusion import FusionDetector
-
-    return FusionDetector([get_detector("audio"), get_detector("commentary")])

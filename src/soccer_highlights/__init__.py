@@ -11,12 +11,10 @@ The front door::
 
 ``highlights(source, detector="audio", **segment_overrides)`` takes a video or a SoccerNet game
 folder; ``detector`` is a name (``get_detector``/``list_detectors``) or any object with the
-``Detector`` interface. The package is laid out the way data flows: ``soccernet`` (games, labels,
-predictions in), ``media`` (streaming decode, cut and join), ``features`` (embeddings,
-spectrograms, their cache), ``detectors`` (score curves), ``model`` (the learned classifier and
-its training), ``segments`` (curves to cut lists), ``output`` (reel, segments.json, timeline),
-``evaluation`` (how good it is) and ``cli``; ``core`` holds the types they share and ``config``
-every setting.
+``Detector`` interface. The package has one room per way of seeing the match (``crowd``,
+``commentary``, ``audiovisual``, ``scoreboard``) over shared floors (``core`` types, ``config``,
+``soccernet`` formats, ``media``, ``runtime``, ``segments``, ``output``, ``evaluation``), with the
+registry and fusion in ``detectors``, the front door in ``api`` and a thin ``cli``.
 
 Names are imported on first use, so ``import soccer_highlights`` loads neither PyTorch nor PyAV.
 """
@@ -26,7 +24,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from soccer_highlights._version import __version__
 
 _EXPORTS = {
     "highlights": "soccer_highlights.api",
@@ -36,7 +34,10 @@ _EXPORTS = {
     "Outputs": "soccer_highlights.api",
     "get_detector": "soccer_highlights.detectors",
     "list_detectors": "soccer_highlights.detectors",
-    "Detector": "soccer_highlights.detectors",
+    "Detector": "soccer_highlights.core",
+    "DetectorSpec": "soccer_highlights.detectors",
+    "Plan": "soccer_highlights.core",
+    "Moment": "soccer_highlights.core",
     "Half": "soccer_highlights.core",
     "ScoreCurve": "soccer_highlights.core",
     "Segment": "soccer_highlights.core",
@@ -49,8 +50,8 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from soccer_highlights.api import Highlights, Match, Outputs, highlights, open_match
     from soccer_highlights.config import ReelConfig, SegmentConfig, Settings
-    from soccer_highlights.core import Half, ScoreCurve, Segment
-    from soccer_highlights.detectors import Detector, get_detector, list_detectors
+    from soccer_highlights.core import Detector, Half, Moment, Plan, ScoreCurve, Segment
+    from soccer_highlights.detectors import DetectorSpec, get_detector, list_detectors
     from soccer_highlights.errors import SoccerHighlightsError
 
 
@@ -66,10 +67,13 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Detector",
+    "DetectorSpec",
     "Half",
     "Highlights",
     "Match",
+    "Moment",
     "Outputs",
+    "Plan",
     "ReelConfig",
     "ScoreCurve",
     "Segment",

@@ -6,7 +6,7 @@
     >>> result.write("reel_out")                       # reel.mp4, segments.json, timeline.png
 
 ``highlights`` takes a video or a SoccerNet game folder and a detector (a name such as
-``"audio"``, or any object with the :class:`~soccer_highlights.detectors.base.Detector` interface);
+``"audio"``, or any object with the :class:`~soccer_highlights.core.Detector` interface);
 segment settings default to the detector's own and can be overridden by name (``threshold=0.6``,
 ``budget_s=240``). Scoring and planning are pure; :class:`Highlights` writes the reel, the
 segments document and the timeline, each on its own or all together.
@@ -14,8 +14,10 @@ segments document and the timeline, each on its own or all together.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,22 +30,24 @@ from soccer_highlights.config import (
     Settings,
     segment_overrides,
 )
-from soccer_highlights.core import Half, ScoreCurve, Segment, half_length_from_events, total_duration_s
-from soccer_highlights.detectors import Detector, get_detector
+from soccer_highlights.core import Detector, Half, Plan, ScoreCurve, Segment, half_length_from_events, total_duration_s
+from soccer_highlights.detectors import DetectorSpec, get_detector
 from soccer_highlights.errors import InputError, MediaError
 from soccer_highlights.evaluation.coverage import Coverage, event_coverage
 from soccer_highlights.fileio import OutputLock, atomic_write_json, clean_stale_partials, refuse_overwrite
 from soccer_highlights.media.probe import probe
-from soccer_highlights.output.document import SEGMENTS_FILE, segments_document
+from soccer_highlights.output import MATCH_STATE_FILE, REEL_FILE, REVIEW_FILE, SEGMENTS_FILE, TIMELINE_FILE
+from soccer_highlights.output.chapters import CHAPTERS_FILE, chapters, write_youtube_chapters
+from soccer_highlights.output.document import segments_document
+from soccer_highlights.output.editorial import segment_title
 from soccer_highlights.output.reel import ReelResult, write_reel
 from soccer_highlights.output.results_spotting import predictions_from_curves
 from soccer_highlights.segments import plan_reel
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 from soccer_highlights.soccernet.labels import GameLabels, load_labels
-from soccer_highlights.soccernet.layout import LABELS_FILE, game_from_dir
+from soccer_highlights.soccernet.layout import LABELS_FILE, game_from_dir, half_of_video
 from soccer_highlights.soccernet.predictions import Prediction
-
-REEL_FILE, TIMELINE_FILE, REVIEW_FILE = "reel.mp4", "timeline.png", "review.html"
+from soccer_highlights.soccernet.transcripts import lines_beside
 
 ProgressCallback = Callable[[str, float, float], None]
 """``(stage, done, total)``: ``scoring`` in seconds of match, ``cutting`` in clips."""
@@ -97,8 +101,8 @@ def open_match(source: str | Path, labels: str | Path | None = None, predictions
         labels_path = labels_path or game.labels_path
     elif source.is_file():
         videos = {1: source}
-        if source.name[:2] in ("1_", "2_"):
-            videos = {int(source.name[0]): source}
+        if (number := half_of_video(source)) is not None:
+            videos = {number: source}
             sibling = source.parent / LABELS_FILE
             labels_path = labels_path or (sibling if sibling.is_file() else None)
     else:
@@ -107,7 +111,9 @@ def open_match(source: str | Path, labels: str | Path | None = None, predictions
     halves: dict[int, Half] = {}
     for number, path in sorted(videos.items()):
         info = probe(path)
-        halves[number] = Half(number, info.duration_s, path, info.has_audio)
+        halves[number] = Half(
+            number, info.duration_s, path, info.has_audio, info.width, info.height, info.fps, info.interlaced
+        )
     if not halves:
         events = list(game_labels.events) if game_labels else []
         times: dict[int, list[float]] = {}
@@ -120,9 +126,20 @@ def open_match(source: str | Path, labels: str | Path | None = None, predictions
     return Match(source, halves, game_labels)
 
 
+def reel_spec(reel: ReelConfig | None, match: Match) -> ReelConfig:
+    """The reel's spec with the source's picture where it leaves it open: the first half with a
+    video sets the size and rate (halves of other sizes are scaled and padded to it)."""
+    first = next((h for h in match.halves.values() if h.video is not None), None)
+    spec = reel or ReelConfig()
+    if first is None:  # a label tree: planned as SoccerNet's 224p videos would be cut
+        return spec.for_source(None, None, None)
+    deinterlace = spec.deinterlace if spec.deinterlace is not None else first.interlaced
+    return replace(spec.for_source(first.width, first.height, first.fps), deinterlace=deinterlace)
+
+
 def check_outputs(out_dir: str | Path, force: bool = False, plan_only: bool = False) -> None:
     """Refuse (before any work) to replace the outputs of an earlier run without ``force``."""
-    names = (SEGMENTS_FILE, TIMELINE_FILE, REVIEW_FILE) + (() if plan_only else (REEL_FILE,))
+    names = (SEGMENTS_FILE, TIMELINE_FILE, REVIEW_FILE, MATCH_STATE_FILE) + (() if plan_only else (REEL_FILE,))
     for name in names:
         refuse_overwrite(Path(out_dir) / name, force)
 
@@ -145,26 +162,59 @@ class Highlights:
     match: Match
     curves: list[ScoreCurve]
     segments: list[Segment]
-    detector: dict[str, Any]
+    description: dict[str, Any]
     """The detector's description (its ``describe()``): name, settings, checkpoint or predictions file."""
     settings: Settings
     left_out: list[Segment] = field(default_factory=list)
     """Segments over the threshold that the length budget had no room for."""
     budget_s: float | None = None
     """The reel's length limit that was applied (None: none)."""
+    detector: Detector | None = None
+    """The detector that scored the match (None for an edited list of segments)."""
+    notes: list[str] = field(default_factory=list)
+    """What planning noticed that a user should hear (an edited list's overlaps merged)."""
+
+    @cached_property
+    def plan(self) -> Plan:
+        """The plan as plain data, what every writer takes (commentary lines read once, here)."""
+        halves = tuple(self.match.halves.values())
+        events = tuple(e for e in self.match.labels.events if e.half in self.match.halves) if self.match.labels else ()
+        words = tuple(w for h in halves for w in lines_beside(h.video, h.half))
+        board = self.scoreboard()
+        spans = tuple(
+            {"half": h, **asdict(span)}
+            for h, state in (board.states.items() if board else ())
+            for span in state.bug.spans
+        )
+        return Plan(
+            self.match.source, halves, tuple(self.curves), tuple(self.segments), self.description, self.settings,
+            tuple(self.left_out), self.budget_s, events, tuple(self.warnings), words, spans,
+        )  # fmt: skip
 
     @property
     def warnings(self) -> list[str]:
         """What the detector noticed that a user should hear (see ``ScoreCurve.notes``)."""
-        return self.match.notes + [note for curve in self.curves for note in curve.notes]
+        return self.match.notes + [note for curve in self.curves for note in curve.notes] + self.notes
+
+    def scoreboard(self) -> Any:
+        """The scoreboard detector that read this match (alone or among fused parts), or None."""
+        parts = [self.detector, *getattr(self.detector, "detectors", ())]
+        return next((p for p in parts if p is not None and getattr(p, "name", None) == "scoreboard"), None)
 
     def why_empty(self) -> str:
         """Why nothing was planned, in words a user can act on."""
-        predictions = self.detector.get("n_predictions")
+        predictions = self.description.get("n_predictions")
         if predictions == 0:
-            return f"{self.detector.get('predictions_file', 'the predictions')} has no predictions"
+            return f"{self.description.get('predictions_file', 'the predictions')} has no predictions"
         if not self.curves:
             return "the list of segments is empty"
+        if self.left_out:  # moments were found: the length limit had room for none of them
+            shortest = min(s.duration_s for s in self.left_out)
+            return (
+                f"{len(self.left_out)} segment(s) scored over the threshold, but the shortest ({shortest:.1f} s) is "
+                f"longer than the reel's budget of {self.budget_s:.1f} s: give a larger --budget (or none), or "
+                "shorter --pad-before/--pad-after, and --force"
+            )
         best = max((float(c.scores.max()) for c in self.curves if len(c.scores)), default=0.0)
         threshold = self.settings.segments.threshold
         if predictions is not None and best == 0.0:
@@ -203,18 +253,7 @@ class Highlights:
 
     def to_json(self, reel_file: str | None = None, reel_duration_s: float | None = None) -> dict[str, Any]:
         """The ``segments.json`` document."""
-        return segments_document(
-            self.match.source,
-            list(self.match.halves.values()),
-            self.segments,
-            self.detector,
-            self.settings.to_dict(),
-            reel_file,
-            reel_duration_s,
-            self.left_out,
-            self.budget_s,
-            self.warnings,
-        )
+        return segments_document(self.plan, reel_file, reel_duration_s)
 
     def write_segments(self, path: str | Path, force: bool = False) -> Path:
         path = Path(path)
@@ -227,32 +266,67 @@ class Highlights:
 
         path = Path(path)
         refuse_overwrite(path, force)
-        events = list(self.match.labels.events) if self.match.labels else []
-        threshold = self.settings.segments.threshold if self.curves else None
-        halves = list(self.match.halves.values())
-        from soccer_highlights.output.review import transcript_lines
-
-        words = [(w["half"], w["start_s"], w["text"]) for h in halves for w in transcript_lines(h)]
-        plot_timeline(halves, self.curves, self.segments, events, path, threshold, self.match.source.name, words)
+        plot_timeline(self.plan, path)
         return path
 
     def write_review(self, out_dir: str | Path, reel_file: str | None = None, thumbnails: bool = True) -> Path:
         """``out_dir/review.html``: the page to check, keep, drop and nudge segments (see ``output.review``)."""
         from soccer_highlights.output.review import write_review
 
-        return write_review(self, Path(out_dir), reel_file, thumbnails)
+        return write_review(self.plan, Path(out_dir), reel_file, thumbnails)
 
-    def write_reel(self, path: str | Path, force: bool = False, progress: ProgressCallback | None = None) -> ReelResult:
-        """Cut every segment and join the cuts into one MP4 (raises NothingToCutError without segments)."""
+    def titles(self) -> list[str]:
+        """What each segment is called in chapters, clips and timelines: ``28' Goal (2-0)``, ``Highlight 3``."""
+        return [segment_title(s, i) for i, s in enumerate(self.segments)]
+
+    def clip_names(self) -> list[str]:
+        """File names of the segments as clips of their own: ``01_28m_goal_2-0.mp4``, ``02_highlight.mp4``."""
+        names = []
+        for i, seg in enumerate(self.segments):
+            minute = f"_{seg.minute}m" if seg.minute is not None else ""
+            slug = re.sub(r"[^a-z0-9-]+", "_", seg.label.lower()).strip("_") or "highlight"
+            names.append(f"{i + 1:02d}{minute}_{slug}.mp4")
+        return names
+
+    def write_reel(
+        self,
+        path: str | Path,
+        force: bool = False,
+        progress: ProgressCallback | None = None,
+        clips: bool = False,
+        titles: bool = False,
+    ) -> ReelResult:
+        """Cut every segment and join the cuts into one MP4 with a chapter per segment (raises
+        NothingToCutError without segments); ``clips`` also writes each segment as an MP4 of its
+        own beside it (``01_28m_goal_2-0.mp4``, ...); ``titles`` burns each segment's title into its
+        picture as a lower third (``28' Goal (2-0)``)."""
         path = Path(path)
         self.match.require_videos()
         refuse_overwrite(path, force)
+        names = self.clip_names() if clips else None
+        for name in names or ():
+            refuse_overwrite(path.parent / name, force)
 
         def on_clip(n: int) -> None:
             if progress:
                 progress("cutting", n, len(self.segments))
 
-        return write_reel(self.segments, self.match.halves, path, self.settings.reel, on_clip)
+        shown = self.titles() if titles else None
+        return write_reel(
+            self.segments, self.match.halves, path, self.settings.reel, on_clip, self.titles(), names, shown
+        )
+
+    def write_timelines(
+        self, out_dir: str | Path, formats: Sequence[str] = ("otio",), force: bool = False
+    ) -> list[Path]:
+        """The cut as timelines for editing applications (``otio``, ``edl``, ``fcpxml``, ``fcp7xml``):
+        one clip per segment at its exact source range; see :mod:`soccer_highlights.output.editorial`."""
+        from soccer_highlights.output.editorial import FORMATS, TIMELINE_STEM, write_timelines
+
+        self.match.require_videos()
+        for name in formats:
+            refuse_overwrite(Path(out_dir) / f"{TIMELINE_STEM}{FORMATS[name][1]}", force)
+        return write_timelines(self.plan, Path(out_dir), formats)
 
     def write(
         self,
@@ -260,24 +334,46 @@ class Highlights:
         force: bool = False,
         plan_only: bool = False,
         progress: ProgressCallback | None = None,
+        exports: Sequence[str] = (),
+        clips: bool = False,
+        titles: bool = False,
     ) -> Outputs:
-        """``reel.mp4`` (unless ``plan_only`` or nothing was planned), ``timeline.png``,
-        ``review.html`` and ``segments.json`` in ``out_dir``, as one set: nothing is replaced without
-        ``force``, and with it a stale reel is removed when this plan cuts nothing."""
+        """``reel.mp4`` with its chapters and ``chapters.txt`` (unless ``plan_only`` or nothing was
+        planned), ``timeline.png``, ``review.html`` and ``segments.json`` in ``out_dir``, as one set;
+        ``exports`` adds timelines for editors (plan-only runs too), ``clips`` each segment as an MP4.
+        Nothing is replaced without ``force``, and with it a stale reel is removed when this plan cuts nothing."""
         out_dir = Path(out_dir)
         with OutputLock(out_dir):
             clean_stale_partials(out_dir)
-            return self._write(out_dir, force, plan_only, progress)
+            return self._write(out_dir, force, plan_only, progress, exports, clips, titles)
 
-    def _write(self, out_dir: Path, force: bool, plan_only: bool, progress: ProgressCallback | None) -> Outputs:
+    def _write(
+        self,
+        out_dir: Path,
+        force: bool,
+        plan_only: bool,
+        progress: ProgressCallback | None,
+        exports: Sequence[str],
+        clips: bool,
+        titles: bool = False,
+    ) -> Outputs:
         cut = bool(self.segments) and not plan_only
-        if cut:
+        if cut or (exports and self.segments):
             self.match.require_videos()  # fail before any work, not after it
         check_outputs(out_dir, force, plan_only)
         out_dir.mkdir(parents=True, exist_ok=True)
-        reel = self.write_reel(out_dir / REEL_FILE, force=True, progress=progress) if cut else None
+        reel = None
+        if cut:
+            reel = self.write_reel(out_dir / REEL_FILE, force=True, progress=progress, clips=clips, titles=titles)
         if not cut and not plan_only:
             (out_dir / REEL_FILE).unlink(missing_ok=True)
+        if reel is not None:
+            marks = chapters(self.plan, self.settings.reel.fps or 25.0)
+            write_youtube_chapters(marks, out_dir / CHAPTERS_FILE)
+        if exports and self.segments:
+            self.write_timelines(out_dir, exports, force=True)
+        if (board := self.scoreboard()) is not None and board.states:
+            board.match_state().write(out_dir / MATCH_STATE_FILE)
         # Written last, so an interrupted run leaves nothing that a re-run would refuse to replace.
         self.plot_timeline(out_dir / TIMELINE_FILE, force=True)
         self.write_review(out_dir, REEL_FILE if reel else None)
@@ -289,7 +385,7 @@ class Highlights:
 
 def highlights(
     source: str | Path | Match,
-    detector: str | Detector = "audio",
+    detector: str | DetectorSpec | Detector = "audio",
     *,
     labels: str | Path | None = None,
     segments: SegmentConfig | None = None,
@@ -304,7 +400,7 @@ def highlights(
     ``merge_gap_s``, ``budget_s``, ``auto_budget``, ...), checked like every setting. By default the
     reel is held to four minutes per 45 minutes of match (``auto_budget=False`` keeps every segment).
     """
-    if isinstance(detector, str):
+    if isinstance(detector, str | DetectorSpec):
         detector = get_detector(detector)
     segment_config = segment_overrides(segments or detector.segment_defaults, **overrides)  # checked before any work
     if isinstance(source, Match):
@@ -314,7 +410,7 @@ def highlights(
     else:
         predictions = getattr(detector, "predictions", ())
         match = open_match(source, labels, predictions)
-    settings = Settings(segments=segment_config, reel=reel or ReelConfig())
+    settings = Settings(segments=segment_config, reel=reel_spec(reel, match))
     curves = []
     done_before = 0.0
     for half in match.halves.values():
@@ -326,7 +422,9 @@ def highlights(
         curves.append(detector.score_half(half, on_seconds))
         done_before += half.duration_s
     plan = plan_reel(curves, segment_config)
-    return Highlights(match, curves, plan.segments, detector.describe(), settings, plan.left_out, plan.budget_s)
+    return Highlights(
+        match, curves, plan.segments, detector.describe(), settings, plan.left_out, plan.budget_s, detector
+    )
 
 
 def highlights_from_segments(
@@ -345,9 +443,32 @@ def highlights_from_segments(
         length = match.halves[seg.half].duration_s
         if not 0.0 <= seg.start_s < seg.end_s <= length + EDGE_TOLERANCE_S:
             raise InputError(f"{where}: outside the half's 0-{length:.2f} s, or not start < end")
-    segments = sorted(
-        (replace(s, end_s=min(s.end_s, match.halves[s.half].duration_s)) for s in document.segments),
-        key=lambda s: (s.half, s.start_s),
-    )
+    clipped = [replace(s, end_s=min(s.end_s, match.halves[s.half].duration_s)) for s in document.segments]
+    segments, notes = normalise_segments(clipped, str(document.path))
     detector = {"name": "edited", "segments_file": str(document.path), "edited_from": document.detector}
-    return Highlights(match, [], segments, detector, Settings(reel=reel or ReelConfig()))
+    return Highlights(match, [], segments, detector, Settings(reel=reel_spec(reel, match)), notes=notes)
+
+
+def normalise_segments(segments: Sequence[Segment], source: str) -> tuple[list[Segment], list[str]]:
+    """An edited list made playable: in time order, each moment once. A segment listed twice is
+    kept once; segments that overlap or nest are merged into one (the reel would otherwise play the
+    overlap twice), each with a note naming them."""
+    notes: list[str] = []
+    unique = sorted(set(segments), key=lambda s: (s.half, s.start_s, s.end_s))
+    if len(unique) < len(segments):
+        notes.append(f"{source}: {len(segments) - len(unique)} segment(s) listed twice, kept once")
+    merged: list[Segment] = []
+    for seg in unique:
+        last = merged[-1] if merged else None
+        if last is not None and last.half == seg.half and seg.start_s < last.end_s:
+            notes.append(
+                f"{source}: half {seg.half} {seg.start_s:.2f}-{seg.end_s:.2f} s overlaps "
+                f"{last.start_s:.2f}-{last.end_s:.2f} s: merged into one segment"
+            )
+            best = last if last.score >= seg.score else seg
+            merged[-1] = replace(
+                best, start_s=last.start_s, end_s=max(last.end_s, seg.end_s), keep=last.keep or seg.keep
+            )
+        else:
+            merged.append(seg)
+    return merged, notes

@@ -14,15 +14,21 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from soccer_highlights.audiovisual.config import VideoFeatureSettings
 from soccer_highlights.cluster import ClusterConfig, TaskOutcome, run_tasks
-from soccer_highlights.config import VideoFeatureSettings
-from soccer_highlights.detectors import Detector, get_detector
+from soccer_highlights.core import Detector
+from soccer_highlights.detectors import DetectorSpec
+from soccer_highlights.detectors.fusion import fuse_predictions
 from soccer_highlights.errors import InputError, SoccerHighlightsError
 from soccer_highlights.fileio import atomic_write_json, refuse_overwrite
-from soccer_highlights.soccernet.layout import find_games
-from soccer_highlights.soccernet.predictions import RESULTS_FILE, write_predictions
+from soccer_highlights.output import SEGMENTS_FILE
+from soccer_highlights.soccernet.layout import find_games, half_videos
+from soccer_highlights.soccernet.predictions import RESULTS_FILE, load_predictions, write_predictions
+
+if TYPE_CHECKING:
+    from soccer_highlights.commentary.transcribe import TranscriptResult
 
 CURVES_FILE = "curves.json"
 
@@ -43,15 +49,6 @@ class GameResult:
 
 
 @dataclass(frozen=True)
-class TranscriptResult:
-    video: str
-    transcript: str | None = None
-    lines: int | None = None
-    cached: bool = False
-    failed: str | None = None
-
-
-@dataclass(frozen=True)
 class VideoResult:
     video: str
     frames: int | None = None
@@ -62,28 +59,37 @@ class VideoResult:
 def plan_tree(
     root: str | Path,
     out: str | Path,
-    detector: str = "audio",
-    detector_options: dict[str, Any] | None = None,
+    spec: DetectorSpec | None = None,
     predictions_root: str | Path | None = None,
     budget: dict[str, Any] | None = None,
     force: bool = False,
     on_game: Callable[[GameResult], None] | None = None,
     cluster: ClusterConfig | None = None,
+    transcripts_root: str | Path | None = None,
+    fuse_with: str | Path | None = None,
 ) -> list[GameResult]:
-    """Plan every game under ``root`` with the detector ``detector`` (a name for ``get_detector``,
-    built with ``detector_options`` where the work runs), or with each game's
-    ``results_spotting.json`` under ``predictions_root``; ``budget`` holds segment overrides for the
-    reel's length (see ``config.budget_overrides``). With ``cluster``, each game is a Ray task."""
+    """Plan every game under ``root`` with the detector ``spec`` (built where the work runs; the
+    crowd's by default), or with each game's ``results_spotting.json`` under ``predictions_root``;
+    ``budget`` holds segment overrides for the reel's length (see ``config.budget_overrides``).
+    The commentary detector reads each game's transcripts under ``transcripts_root`` (default:
+    beside its labels) and, with ``fuse_with``, fuses its predictions with the other spotter's
+    ``GAME/results_spotting.json`` there. With ``cluster``, each game is a Ray task."""
     root, out = Path(root), Path(out)
     games = find_games(root)
     if not games:
         raise InputError(f"{root}: no SoccerNet games found")
+    spec = spec if spec is not None or predictions_root is not None else DetectorSpec("audio-excitement")
     calls = []
     for game in games:
         key = game.relative_to(root)
-        pred_file = str(Path(predictions_root) / key / RESULTS_FILE) if predictions_root is not None else None
-        args = (str(game.path), key, str(out / key), detector, detector_options or {}, pred_file, budget, force)
-        calls.append((key, args))
+        job = GameJob(
+            str(game.path), key, str(out / key), spec,
+            str(Path(predictions_root) / key / RESULTS_FILE) if predictions_root is not None else None,
+            str(Path(transcripts_root) / key) if transcripts_root is not None else str(game.path),
+            str(Path(fuse_with) / key / RESULTS_FILE) if fuse_with is not None else None,
+            budget or {}, force,
+        )  # fmt: skip
+        calls.append((key, (job,)))
     return _run(plan_game, calls, cluster, on_game, _game_failure(out))
 
 
@@ -98,10 +104,7 @@ def features_tree(
 ) -> list[VideoResult]:
     """The feature cache of every half video under ``root`` (or of ``root`` itself, one video).
     Serially, ``on_seconds(video, done_s, length_s)`` follows each video as it is worked through."""
-    root = Path(root)
-    videos = [root] if root.is_file() else [v for g in find_games(root) for v in g.videos.values()]
-    if not videos:
-        raise InputError(f"{root}: no half videos found")
+    videos = half_videos(root)
     cache = str(cache_root) if cache_root is not None else None
     calls = [(str(v), (str(v), asdict(settings), device, cache)) for v in videos]
     if cluster is None and on_seconds is not None:
@@ -119,11 +122,9 @@ def transcribe_tree(
     on_seconds: Callable[[str, float, float], None] | None = None,
 ) -> list[TranscriptResult]:
     """``{1,2}_asr.json`` beside every half video under ``root`` (or one video), cached against it."""
-    root = Path(root)
-    videos = [root] if root.is_file() else [v for g in find_games(root) for v in g.videos.values()]
-    if not videos:
-        raise InputError(f"{root}: no half videos found")
-    calls = [(str(v), (str(v), model, language, force)) for v in videos]
+    from soccer_highlights.commentary.transcribe import transcribe_one
+
+    calls = [(str(v), (str(v), model, language, force)) for v in half_videos(root)]
     if cluster is None and on_seconds is not None:
         calls = [(name, (*args, partial(on_seconds, name))) for name, args in calls]
     return _run(transcribe_one, calls, cluster, on_video, lambda name, error: TranscriptResult(name, failed=error))
@@ -157,64 +158,68 @@ def _game_failure(out: Path) -> Callable[[str, str], GameResult]:
 
 
 # ------------------------------------------------------------------------- the tasks themselves
+@dataclass(frozen=True)
+class GameJob:
+    """One game to plan, as plain data (it travels to a Ray worker)."""
+
+    path: str
+    key: str
+    """The ``league/season/game`` key."""
+    out: str
+    spec: DetectorSpec | None
+    """Our own detector; None to plan from ``predictions_file``."""
+    predictions_file: str | None
+    transcripts_dir: str
+    """Where the commentary detector finds this game's ``{1,2}_asr.json``."""
+    fuse_with: str | None
+    """Another spotter's ``results_spotting.json`` for this game, fused with the commentary's."""
+    budget: dict[str, Any]
+    force: bool
+
+
 _detectors: dict[str, Detector] = {}
 """Detectors built in this process, by their spec: a Ray worker that runs many games of one
 model loads it once."""
 
 
-def _detector(name: str, options: dict[str, Any]) -> Detector:
-    key = repr((name, sorted(options.items())))
+def _detector(spec: DetectorSpec) -> Detector:
+    key = repr(spec)
     if key not in _detectors:
-        _detectors[key] = get_detector(name, **options)
+        _detectors[key] = spec.build()
     return _detectors[key]
 
 
-def plan_game(
-    path: str,
-    key: str,
-    out: str,
-    detector: str,
-    options: dict[str, Any],
-    predictions_file: str | None,
-    budget: dict[str, Any] | None,
-    force: bool,
-) -> GameResult:
+def plan_game(job: GameJob) -> GameResult:
     """Plan one game: ``segments.json``, ``timeline.png``, ``review.html`` and, for our own
     detectors, ``results_spotting.json`` and ``curves.json``."""
     from soccer_highlights.api import highlights
     from soccer_highlights.detectors.imported import PredictionsDetector
 
-    out_dir = Path(out)
-    own = predictions_file is None
-    fuse_root = None
-    if own and detector == "commentary":
-        transcripts = Path(options.get("transcripts_root") or Path(path).parent.parent.parent) / key
-        fuse_root = options.get("fuse_with")
-        extra = ("transcripts_root", "fuse_with")
-        options = {k: v for k, v in options.items() if k not in extra} | {"transcripts_dir": str(transcripts)}
-    if own:
-        chosen = _detector(detector, options)
-    elif not Path(predictions_file).is_file():
-        return GameResult(key, out_dir, skipped=f"no {RESULTS_FILE} under {Path(predictions_file).parents[0]}")
+    out_dir = Path(job.out)
+    if (out_dir / SEGMENTS_FILE).is_file() and not job.force:  # a re-run after fixing another game
+        return GameResult(job.key, out_dir, skipped="already planned (--force plans it again)")
+    if job.spec is None:
+        if not Path(job.predictions_file).is_file():
+            return GameResult(job.key, out_dir, skipped=f"no {RESULTS_FILE} under {Path(job.predictions_file).parent}")
+        chosen = PredictionsDetector.from_file(job.predictions_file)
     else:
-        chosen = PredictionsDetector.from_file(predictions_file)
-    if own:
+        spec = job.spec
+        if spec.name == "commentary":
+            spec = DetectorSpec("commentary", {**spec.options, "transcripts_dir": job.transcripts_dir})
+        chosen = _detector(spec)
         for name in (RESULTS_FILE, CURVES_FILE):
-            refuse_overwrite(out_dir / name, force)
-    found = highlights(path, chosen, **(budget or {}))
-    found.write(out_dir, force=force, plan_only=True)
-    if own:
+            refuse_overwrite(out_dir / name, job.force)
+    found = highlights(job.path, chosen, **job.budget)
+    found.write(out_dir, force=job.force, plan_only=True)
+    if job.spec is not None:
         spot = getattr(chosen, "spot", None)  # a detector that tells classes apart spots each one
         predictions = [p for h in found.match.halves.values() for p in spot(h)] if spot else found.predictions()
-        if fuse_root is not None:  # another spotter's predictions for this game, fused with ours
-            from soccer_highlights.evaluation.fusion import fuse_predictions
-            from soccer_highlights.soccernet.predictions import load_predictions
-
-            other = Path(fuse_root) / key / RESULTS_FILE
+        if job.fuse_with is not None:  # another spotter's predictions for this game, fused with ours
+            other = Path(job.fuse_with)
             predictions = fuse_predictions(load_predictions(other) if other.is_file() else [], predictions)
-        write_predictions(out_dir / RESULTS_FILE, key, predictions)
+        write_predictions(out_dir / RESULTS_FILE, job.key, predictions)
         atomic_write_json(out_dir / CURVES_FILE, {"curves": [c.to_json() for c in found.curves]})
-    return GameResult(key, out_dir, len(found.segments), None if found.segments else found.why_empty())
+    return GameResult(job.key, out_dir, len(found.segments), None if found.segments else found.why_empty())
 
 
 def video_features(
@@ -225,7 +230,7 @@ def video_features(
     on_seconds: Callable[[float, float], None] | None = None,
 ) -> VideoResult:
     """One half video's frame embeddings and spectrogram, through the content-keyed cache."""
-    from soccer_highlights.features.extract import FeatureExtractor
+    from soccer_highlights.audiovisual.features import FeatureExtractor
     from soccer_highlights.media.probe import probe
 
     extractor = FeatureExtractor(
@@ -235,37 +240,3 @@ def video_features(
     length = probe(video).duration_s
     features = extractor.ensure(Path(video), (lambda t: on_seconds(t, length)) if on_seconds else None)
     return VideoResult(video, len(features.video), cached)
-
-
-def transcribe_one(
-    video: str,
-    model: str,
-    language: str | None,
-    force: bool,
-    on_seconds: Callable[[float, float], None] | None = None,
-) -> TranscriptResult:
-    """One half video's transcript, beside it; kept when it was made from this very video and model
-    (or came from elsewhere, as SoccerNet-Echoes' do), made again only with ``force`` otherwise."""
-    from soccer_highlights.fileio import file_identity
-    from soccer_highlights.media.probe import probe
-    from soccer_highlights.media.speech import transcribe_video
-    from soccer_highlights.soccernet.transcripts import transcript_path, write_transcript
-
-    path = Path(video)
-    half = int(path.name[0]) if path.name[:2] in ("1_", "2_") else 1
-    dest = transcript_path(path.parent, half)
-    source = dest.with_name(f".{dest.stem}.source.json")
-    wanted = {"video": path.name, "identity": file_identity(path), "model": model, "language": language}
-    if dest.is_file() and not force:
-        if not source.is_file():  # a transcript from elsewhere (SoccerNet-Echoes): used as it is
-            return TranscriptResult(video, str(dest), None, cached=True)
-        import json
-
-        if json.loads(source.read_text(encoding="utf-8")) == wanted:
-            return TranscriptResult(video, str(dest), None, cached=True)
-        refuse_overwrite(dest, force)  # made from another video or model: the user decides
-    length = probe(path).duration_s
-    lines = transcribe_video(path, model, language, (lambda t: on_seconds(t, length)) if on_seconds else None)
-    write_transcript(dest, lines)
-    atomic_write_json(source, wanted)
-    return TranscriptResult(video, str(dest), len(lines))

@@ -7,11 +7,16 @@ SoccerNet's ``position`` (in milliseconds) is; names say the unit (``start_s``, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from soccer_highlights.config import SegmentConfig, Settings
+    from soccer_highlights.soccernet.labels import Event
 
 ProgressFn = Callable[[float], None]
 """Called with the seconds of the half processed so far."""
@@ -29,6 +34,26 @@ class Half:
     duration_s: float
     video: Path | None = None
     has_audio: bool = False
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    """The video's picture size and frame rate, where it was probed (what the reel keeps by default)."""
+    interlaced: bool = False
+
+
+@dataclass(frozen=True)
+class Moment:
+    """Something a detector knows happened at a moment of a half, with its name: a goal read off
+    the score bug, an action a spotter named. The planner names each segment after the moments in
+    it, and a moment marked ``keep`` gets its segment into the reel before anything else."""
+
+    half: int
+    time_s: float
+    label: str
+    """What it is: ``Goal (2-0)``, ``Shots on target``, ..."""
+    confidence: float = 1.0
+    keep: bool = False
+    """Every such moment gets a segment, inside the budget first (goals)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +71,24 @@ class ScoreCurve:
     predictions outside the video), shown with the reel and written into ``segments.json``."""
     components: tuple[ScoreCurve, ...] = ()
     """For a fused curve, the curves it was made of (drawn beside it)."""
+    moments: tuple[Moment, ...] = ()
+    """The named moments the detector found in this half (see :class:`Moment`)."""
+    clock: tuple[tuple[float, float], ...] = ()
+    """``(video_s, match_s)`` samples where the match clock is known (read off the screen)."""
+    play: tuple[tuple[float, float], ...] = ()
+    """Where the match is being played, ``(start_s, end_s)`` each, where the clock tells (a file of
+    the whole match: not the pre-match talk or half-time); empty: all of it."""
+
+    def in_play(self, video_s: float) -> bool:
+        return not self.play or any(a <= video_s <= b for a, b in self.play)
+
+    def match_s(self, video_s: float) -> float | None:
+        """Match time at a video time (the clock runs with the video from the sample before it)."""
+        if not self.clock:
+            return None
+        before = [c for c in self.clock if c[0] <= video_s] or [self.clock[0]]
+        t, m = before[-1]
+        return m + (video_s - t)
 
     def times_s(self) -> np.ndarray:
         return (np.arange(len(self.scores)) + 0.5) * self.hop_s
@@ -71,10 +114,22 @@ class Segment:
     """Time of the best peak inside the segment."""
     score: float
     detector: str
+    label: str = "Highlight"
+    """What the segment shows: the named moment in it (``Goal (2-0)``, a spotter's class), else ``Highlight``."""
+    match_clock_s: float | None = None
+    """Match time at its peak (seconds since kick-off of the match), where the clock was read."""
+    keep: bool = False
+    """It holds a moment that must be in the reel (a goal): the budget takes it first."""
 
     @property
     def duration_s(self) -> float:
         return self.end_s - self.start_s
+
+    @property
+    def minute(self) -> int | None:
+        """The minute the match clock showed at its peak (28' for 28:00-28:59, as the score bug
+        reads), where the clock is known."""
+        return None if self.match_clock_s is None else int(self.match_clock_s // 60)
 
     def contains(self, half: int, time_s: float) -> bool:
         return half == self.half and self.start_s <= time_s <= self.end_s
@@ -84,6 +139,8 @@ class Segment:
         for key in ("start_s", "end_s", "peak_s"):
             data[key] = round(data[key], 3)
         data["score"] = round(data["score"], 4)
+        if self.match_clock_s is not None:
+            data["match_clock_s"] = round(self.match_clock_s, 1)
         return data
 
     @classmethod
@@ -95,6 +152,9 @@ class Segment:
             peak_s=float(data["peak_s"]),
             score=float(data["score"]),
             detector=str(data.get("detector", "unknown")),
+            label=str(data.get("label") or "Highlight"),
+            match_clock_s=float(data["match_clock_s"]) if data.get("match_clock_s") is not None else None,
+            keep=bool(data.get("keep", False)),
         )
 
 
@@ -105,3 +165,77 @@ def total_duration_s(segments: Iterable[Segment]) -> float:
 def half_length_from_events(times_s: Iterable[float], margin_s: float) -> float:
     """A half's length when no video says it: its last event plus a margin (a lower bound)."""
     return max(times_s, default=0.0) + margin_s
+
+
+def frame_aligned(start_s: float, end_s: float, fps: float) -> tuple[float, float]:
+    """A cut snapped to the output's frame grid, so its length is exactly ``n / fps``: the one
+    rule by which the reel is cut and by which every place that reports where a segment starts in
+    the reel counts (``reel.mp4``, its chapters, the review page)."""
+    start_f = round(start_s * fps)
+    end_f = max(start_f + 1, round(end_s * fps))
+    return start_f / fps, end_f / fps
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One run's plan as plain data: what every writer takes (the reel, ``segments.json``, the
+    timeline, the review page), so outputs depend on this record and not on the front door."""
+
+    source: Path
+    halves: Sequence[Half]
+    curves: Sequence[ScoreCurve]
+    segments: Sequence[Segment]
+    """What goes into the reel, in reel order."""
+    detector: Mapping[str, Any]
+    """The detector's description (``describe()``): what ``segments.json`` records."""
+    settings: Settings
+    left_out: Sequence[Segment] = ()
+    """Segments over the threshold that the length budget had no room for."""
+    budget_s: float | None = None
+    events: Sequence[Event] = ()
+    """Labelled events of the halves at hand (none without labels)."""
+    warnings: Sequence[str] = ()
+    transcripts: Sequence[dict[str, Any]] = field(default_factory=tuple)
+    """Commentary lines beside the videos (``half``, ``start_s``, ``end_s``, ``text``), read once."""
+    score_spans: Sequence[dict[str, Any]] = field(default_factory=tuple)
+    """The score over time read off the screen (``half``, ``start_s``, ``end_s``, ``home``, ``away``)."""
+
+    @property
+    def match_s(self) -> float:
+        return sum(h.duration_s for h in self.halves)
+
+    def reel_starts_s(self, fps: float) -> list[float]:
+        """Where each segment starts in the reel cut at ``fps`` (see :func:`frame_aligned`)."""
+        starts, at = [], 0.0
+        for seg in self.segments:
+            starts.append(at)
+            start, end = frame_aligned(seg.start_s, seg.end_s, fps)
+            at += end - start
+        return starts
+
+    def reel_s(self, fps: float) -> float:
+        """The reel's length when cut at ``fps``: its segments, each snapped to whole frames."""
+        return sum(e - s for s, e in (frame_aligned(x.start_s, x.end_s, fps) for x in self.segments))
+
+
+@runtime_checkable
+class Detector(Protocol):
+    """The one small interface every way of seeing the match implements.
+
+    A detector gets one :class:`Half` (its video, where there is one, and its length) and returns a
+    :class:`ScoreCurve`: a score in [0, 1] on a regular time grid. Segments and reels only ever see
+    curves, which is what lets the crowd, the commentary, the audio-visual model, the scoreboard and
+    imported SoccerNet predictions share everything downstream. Each detector also says how its
+    curves are best cut (``segment_defaults``: a spike from a spotter wants wider padding than a
+    crowd's roar) and who it is (``describe()``: what ``segments.json`` records, so a reel can be
+    traced to its checkpoint or predictions file; its ``name`` is the registry's name for it).
+    """
+
+    name: str
+    segment_defaults: SegmentConfig
+
+    def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve: ...
+
+    def describe(self) -> dict[str, Any]:
+        """The detector's identity and settings, as recorded in ``segments.json``."""
+        ...

@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from soccer_highlights.api import highlights, open_match
-from soccer_highlights.config import SynthConfig, TrainConfig
+from soccer_highlights.audiovisual.config import TrainConfig
 from soccer_highlights.detectors import Detector, get_detector
 from soccer_highlights.soccernet.layout import LABELS_FILE
-from soccer_highlights.synth import synth_game
+from soccer_highlights.synth import SynthConfig, synth_game
 
 DEMO_MINUTES = 5.0
 TRAIN_GAMES, TRAIN_MINUTES = 4, 3.0
@@ -38,7 +38,7 @@ def run_demo(work_dir: Path, console: Console | None = None, train_model: bool =
     assert match.labels is not None
     detectors: list[Detector] = [get_detector("audio")]
     if train_model:
-        from soccer_highlights.model.train import train
+        from soccer_highlights.audiovisual.train import train
 
         train_root = work_dir / "data" / "train"
         for i in range(TRAIN_GAMES):

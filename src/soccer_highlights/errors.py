@@ -52,3 +52,7 @@ class NothingToCutError(SoccerHighlightsError, RuntimeError):
 
 class OutputLockedError(SoccerHighlightsError, RuntimeError):
     """Another live run holds the output folder or cache entry."""
+
+
+class OutputWriteError(SoccerHighlightsError, OSError):
+    """An output could not be written (a full disk, a read-only folder): named, with the reason."""

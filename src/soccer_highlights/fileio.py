@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,10 @@ from soccer_highlights.errors import OutputExistsError, OutputLockedError
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:
+    """Before any work: an output that would replace a user's file needs ``force``; one whose name
+    is taken by a folder can never be written (said now, not after the work, naming the folder)."""
+    if path.is_dir():
+        raise OutputExistsError(f"{path} is a folder: an output file goes there; move it away or choose another --out")
     if path.exists() and not force:
         raise OutputExistsError(f"{path} already exists; pass --force to replace it")
 
@@ -62,7 +66,7 @@ def read_json(path: str | Path, error: type[Exception], what: str) -> Any:
         raise error(f"{path}: not valid JSON ({exc})") from None
 
 
-def file_digest(path: str | Path, length: int = 16) -> str:
+def sha1_of_file(path: str | Path, length: int = 16) -> str:
     """SHA-1 of a file's content (streamed), so an output can name exactly which input made it."""
     digest = hashlib.sha1()
     with Path(path).open("rb") as fh:
@@ -74,7 +78,7 @@ def file_digest(path: str | Path, length: int = 16) -> str:
 IDENTITY_BLOCK = 1 << 20
 
 
-def file_identity(path: str | Path) -> str:
+def quick_identity(path: str | Path) -> str:
     """A short key that changes when the file does: its size, modification time and a digest of its
     first and last mebibyte (a replaced or re-encoded video at the same path gets a new key without
     reading a whole 45-minute half)."""
@@ -103,8 +107,10 @@ class OutputLock:
     def __init__(self, folder: str | Path, name: str = LOCK_FILE):
         self.path = Path(folder) / name
         self._owned = False
+        self._made_folder = False
 
     def __enter__(self) -> OutputLock:
+        self._made_folder = not self.path.parent.exists()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(100):
             try:
@@ -130,6 +136,9 @@ class OutputLock:
         if self._owned:
             self.path.unlink(missing_ok=True)
             self._owned = False
+            if self._made_folder:  # a run that failed before writing anything leaves no empty folder behind
+                with suppress(OSError):
+                    self.path.parent.rmdir()
 
 
 def _lock_owner(path: Path) -> int | None:
@@ -157,6 +166,23 @@ def user_cache_dir() -> Path:
         return Path(root)
     xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(xdg) / "soccer-highlights"
+
+
+def cache_folder_beside(path: Path, name: str) -> Path:
+    """``name/`` beside ``path`` (as SoccerNet keeps its features beside the videos); where that
+    folder cannot be written (a read-only dataset), ``name/`` in the user cache, one folder per
+    folder of videos. Every cache of the tool that belongs to a video lives there."""
+    beside = path.parent / name
+    try:
+        # a folder without write bits is read-only by intent, even for root (whom os.access lets through)
+        if path.parent.stat().st_mode & 0o222 and os.access(path.parent, os.W_OK):
+            beside.mkdir(exist_ok=True)
+            if os.access(beside, os.W_OK):
+                return beside
+    except OSError:
+        pass
+    digest = hashlib.sha1(str(path.parent.resolve()).encode()).hexdigest()[:12]
+    return user_cache_dir() / name / f"{path.parent.name}-{digest}"
 
 
 PARTIAL_PATTERNS = (".*.partial-*", ".*.rows-*")

@@ -39,13 +39,49 @@ def find_peaks(curve: ScoreCurve, threshold: float) -> list[Peak]:
     return peaks
 
 
-def suppress_non_maxima(peaks: Iterable[Peak], window_s: float) -> list[Peak]:
-    """Greedy non-maximum suppression: keep the best peak, drop others within ``window_s`` of it."""
-    kept: list[Peak] = []
-    for peak in sorted(peaks, key=lambda p: -p.score):
-        if all(p.half != peak.half or abs(p.time_s - peak.time_s) >= window_s for p in kept):
-            kept.append(peak)
-    return sorted(kept, key=lambda p: (p.half, p.time_s))
+def greedy_nms(
+    times: Sequence[float] | np.ndarray,
+    scores: Sequence[float] | np.ndarray,
+    min_gap: float,
+    min_score: float = -np.inf,
+    keep_at_gap: bool = True,
+    groups: Sequence[object] | None = None,
+) -> list[int]:
+    """Greedy non-maximum suppression, the one copy every stage uses: indices of the kept points,
+    best first (ties: the earlier index). The best remaining point is kept and every point of its
+    group (a half, a class) closer than ``min_gap`` to it is dropped; one exactly ``min_gap`` away
+    stays when ``keep_at_gap`` (peaks of a curve), goes otherwise (whole seconds of a spotter,
+    where ``min_gap`` is the radius that a kept event claims). Points below ``min_score`` are never kept.
+
+    Linear in the number of points after the sort: on a dense per-second curve (thousands of
+    candidates) each kept point marks its neighbours at once instead of being compared with all.
+    """
+    t = np.asarray(times, dtype=np.float64)
+    s = np.asarray(scores, dtype=np.float64)
+    group = np.zeros(len(t), np.int64) if groups is None else np.unique(np.asarray(groups), return_inverse=True)[1]
+    by_time = np.lexsort((t, group))
+    sorted_t, sorted_g = t[by_time], group[by_time]
+    dropped = np.zeros(len(t), bool)
+    kept: list[int] = []
+    for i in np.argsort(-s, kind="stable"):
+        if s[i] < min_score:
+            break
+        if dropped[i]:
+            continue
+        kept.append(int(i))
+        side = ("right", "left") if keep_at_gap else ("left", "right")
+        g0, g1 = np.searchsorted(sorted_g, group[i], "left"), np.searchsorted(sorted_g, group[i], "right")
+        lo = g0 + np.searchsorted(sorted_t[g0:g1], t[i] - min_gap, side[0])
+        hi = g0 + np.searchsorted(sorted_t[g0:g1], t[i] + min_gap, side[1])
+        dropped[by_time[lo:hi]] = True
+    return kept
+
+
+def suppress_non_maxima(peaks: Sequence[Peak], window_s: float) -> list[Peak]:
+    """Keep the best peak, drop others of its half within ``window_s`` of it (see :func:`greedy_nms`)."""
+    peaks = list(peaks)
+    kept = greedy_nms([p.time_s for p in peaks], [p.score for p in peaks], window_s, groups=[p.half for p in peaks])
+    return sorted((peaks[i] for i in kept), key=lambda p: (p.half, p.time_s))
 
 
 def pad(peak: Peak, config: SegmentConfig, duration_s: float, detector: str) -> Segment:
@@ -80,7 +116,8 @@ def merge(segments: Iterable[Segment], gap_s: float) -> list[Segment]:
 
 
 def apply_budget(segments: Sequence[Segment], budget_s: float | None) -> tuple[list[Segment], list[Segment]]:
-    """The best-scoring segments whose total length fits ``budget_s`` (in time order), and the rest.
+    """The segments whose total length fits ``budget_s`` (in time order), and the rest: those that
+    must be kept (goals) first, then the best-scoring.
 
     The whole match competes for the budget, so a half with the game's only goal is not crowded
     out by a busier one; a segment that does not fit is skipped rather than ending the search, so a
@@ -91,7 +128,7 @@ def apply_budget(segments: Sequence[Segment], budget_s: float | None) -> tuple[l
         return in_order, []
     chosen: list[Segment] = []
     used = 0.0
-    for seg in sorted(in_order, key=lambda s: -s.score):  # stable: equal scores go in time order
+    for seg in sorted(in_order, key=lambda s: (not s.keep, -s.score)):  # stable: equal scores in time order
         if used + seg.duration_s <= budget_s + 1e-9:
             chosen.append(seg)
             used += seg.duration_s
@@ -110,17 +147,28 @@ class SegmentPlan:
 
 
 def plan_reel(curves: Sequence[ScoreCurve], config: SegmentConfig) -> SegmentPlan:
-    """The whole way from one curve per half to the reel's cut list."""
+    """The whole way from one curve per half to the reel's cut list: each segment named after the
+    moments in it and timed on the match clock where the curve knows it."""
     segments: list[Segment] = []
     for curve in curves:
-        peaks = suppress_non_maxima(find_peaks(curve, config.threshold), config.nms_window_s)
+        in_play = [p for p in find_peaks(curve, config.threshold) if curve.in_play(p.time_s)]
+        peaks = suppress_non_maxima(in_play, config.nms_window_s)
         padded = [pad(p, config, curve.duration_s, curve.detector) for p in peaks]
-        segments.extend(s for s in padded if s.duration_s > 0)
+        merged = merge((s for s in padded if s.duration_s > 0), config.merge_gap_s)
+        segments.extend(name_segment(s, curve) for s in merged)
     budget = config.budget_for(sum(c.duration_s for c in curves))
-    kept, left_out = apply_budget(merge(segments, config.merge_gap_s), budget)
+    kept, left_out = apply_budget(segments, budget)
     return SegmentPlan(kept, left_out, budget)
 
 
-def plan_segments(curves: Sequence[ScoreCurve], config: SegmentConfig) -> list[Segment]:
-    """The reel's cut list alone (see :func:`plan_reel`)."""
-    return plan_reel(curves, config).segments
+def name_segment(segment: Segment, curve: ScoreCurve) -> Segment:
+    """``segment`` with the label of the best moment inside it (moments to keep first, then the
+    most confident), whether it must be kept, and the match clock at its peak."""
+    inside = [m for m in curve.moments if segment.start_s <= m.time_s <= segment.end_s]
+    best = min(inside, key=lambda m: (not m.keep, -m.confidence, abs(m.time_s - segment.peak_s)), default=None)
+    return replace(
+        segment,
+        label=best.label if best else segment.label,
+        keep=any(m.keep for m in inside),
+        match_clock_s=curve.match_s(segment.peak_s),
+    )

@@ -28,11 +28,34 @@ from pathlib import Path
 import av
 import numpy as np
 
-from soccer_highlights.config import SynthConfig
+from soccer_highlights.config import BROADCAST_SAMPLE_RATE, SOCCERNET_224P, Checked, choice, non_negative, number
 from soccer_highlights.errors import ConfigError
 from soccer_highlights.fileio import atomic_path, atomic_write_text, refuse_overwrite
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 from soccer_highlights.soccernet.labels import Event, events_to_json
+
+
+@dataclass(frozen=True)
+class SynthConfig(Checked):
+    """Synthetic SoccerNet-style matches for tests, the demo and the benchmark."""
+
+    minutes: float = number(3.0, 0.5, 120.0)
+    """Length of each half."""
+    width: int = SOCCERNET_224P[0]
+    height: int = SOCCERNET_224P[1]
+    fps: int = number(SOCCERNET_224P[2], 1, 120)
+    sample_rate: int = BROADCAST_SAMPLE_RATE
+    highlights_per_half: float | None = None
+    """Highlight events per half; by default the real rate (about 13 per 45 minutes), at least 2."""
+    other_events_per_minute: float = non_negative(2.0)
+    """Other SoccerNet events (throw-ins, fouls, ...), each with a weak cue."""
+    distractors_per_half: float | None = None
+    """Chants and close-ups with no event; by default one per 4 minutes, at least 1 of each."""
+    encoding: str = choice("quick", ("quick", "broadcast"))
+    """``quick`` (x264 ultrafast: no B-frames, cheap to make and to decode; tests and the demo) or
+    ``broadcast`` (like SoccerNet's 224p files: H.264 High with B-frames at about 500 kb/s, which
+    decode about four times slower; the benchmark)."""
+
 
 HIGHLIGHT_MIX = {"Shots on target": 0.45, "Shots off target": 0.37, "Goal": 0.15, "Penalty": 0.03}
 OTHER_MIX = {

@@ -1,81 +1,66 @@
-"""Detectors turn a half into a score curve; segments and reels are built from any of them.
+"""Detectors by name: the registry every way of seeing the match is reached through.
 
-``get_detector(name, **options)`` builds one by name, in the manner of torchvision's
-``get_model``: ``"audio"`` (training-free, needs no model), ``"commentary"`` (a transcript beside
-the video, scored by the spotter trained on real SoccerNet commentary), ``"model"`` (a checkpoint from
-``train``: ``checkpoint=PATH``) and ``"predictions"`` (any SoccerNet spotter's
-``results_spotting.json``: ``path=PATH``, optional ``class_weights``). The learned detector is
-imported only when asked for, so the training-free path never loads PyTorch.
+``get_detector(name, **options)`` builds one, in the manner of torchvision's ``get_model``. The
+names are the ones ``segments.json`` records (``detector.name``), so a recorded run can be built
+again from its record:
+
+* ``audio-excitement`` (alias ``audio``): the crowd's roar, training-free (:mod:`soccer_highlights.crowd`);
+* ``commentary``: what the commentators say, from a transcript beside the video, scored by the
+  spotter trained on real SoccerNet commentary (:mod:`soccer_highlights.commentary`);
+* ``audio-visual-model`` (alias ``model``): the seed's classifier from a ``train`` checkpoint
+  (``checkpoint=PATH``, :mod:`soccer_highlights.audiovisual`);
+* ``imported-predictions`` (alias ``predictions``): any SoccerNet spotter's ``results_spotting.json``
+  (``path=PATH``, optional ``class_weights``);
+* ``fusion``: several of them as one (``parts=[name | DetectorSpec | Detector, ...]``; the rule is
+  documented in :mod:`soccer_highlights.detectors.fusion`).
+
+Each modality is imported only when its detector is asked for, so the training-free path never
+loads PyTorch. :class:`DetectorSpec` is the same choice as plain data (for the command line, batches
+and Ray workers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from soccer_highlights.detectors.base import Detector
-from soccer_highlights.detectors.excitement import AudioExcitementDetector
-from soccer_highlights.detectors.imported import PredictionsDetector
-from soccer_highlights.errors import ConfigError
-
-if TYPE_CHECKING:
-    from soccer_highlights.detectors.learned import LearnedDetector
-
-
-def _learned(checkpoint: Any = None, **options: Any) -> LearnedDetector:
-    if checkpoint is None:
-        raise ConfigError("the 'model' detector needs a checkpoint: get_detector('model', checkpoint='model.ckpt')")
-    from soccer_highlights.detectors.learned import LearnedDetector
-
-    return LearnedDetector(checkpoint, **options)
-
-
-def _predictions(path: Any = None, **options: Any) -> PredictionsDetector:
-    if path is None:
-        raise ConfigError(
-            "the 'predictions' detector needs a file: get_detector('predictions', path='results_spotting.json')"
-        )
-    return PredictionsDetector.from_file(path, **options)
-
-
-def _commentary(**options: Any) -> Detector:
-    from soccer_highlights.detectors.commentary import CommentaryDetector
-
-    return CommentaryDetector(**options)
-
-
-REGISTRY: dict[str, Callable[..., Detector]] = {
-    "audio": AudioExcitementDetector,
-    "commentary": _commentary,
-    "model": _learned,
-    "predictions": _predictions,
-}
-
-
-def list_detectors() -> list[str]:
-    return sorted(REGISTRY)
-
-
-def get_detector(name: str, **options: Any) -> Detector:
-    """A detector by name, with its options (see the module's docstring)."""
-    if name not in REGISTRY:
-        raise ConfigError(f"unknown detector {name!r}; known: {', '.join(list_detectors())}")
-    return REGISTRY[name](**options)
+from soccer_highlights.core import Detector
+from soccer_highlights.detectors.registry import (
+    ALIASES,
+    REGISTRY,
+    DetectorSpec,
+    canonical_name,
+    get_detector,
+    list_detectors,
+)
 
 
 def __getattr__(name: str) -> Any:
-    if name == "LearnedDetector":  # re-exported lazily: importing it loads PyTorch
-        from soccer_highlights.detectors.learned import LearnedDetector
+    """The detector classes, re-exported lazily (importing the learned one loads PyTorch)."""
+    where = {
+        "AudioExcitementDetector": "soccer_highlights.crowd.excitement",
+        "CommentaryDetector": "soccer_highlights.commentary.detector",
+        "FusionDetector": "soccer_highlights.detectors.fusion",
+        "LearnedDetector": "soccer_highlights.audiovisual.detector",
+        "PredictionsDetector": "soccer_highlights.detectors.imported",
+    }
+    if name in where:
+        from importlib import import_module
 
-        return LearnedDetector
+        return getattr(import_module(where[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
+    "ALIASES",
+    "REGISTRY",
     "AudioExcitementDetector",
+    "CommentaryDetector",
     "Detector",
+    "DetectorSpec",
+    "FusionDetector",
     "LearnedDetector",
     "PredictionsDetector",
+    "canonical_name",
     "get_detector",
     "list_detectors",
 ]

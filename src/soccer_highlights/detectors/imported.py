@@ -13,7 +13,7 @@ import numpy as np
 from soccer_highlights.config import EDGE_TOLERANCE_S, IMPORTED_SEGMENTS, PredictionsConfig
 from soccer_highlights.core import Half, ProgressFn, ScoreCurve
 from soccer_highlights.errors import ConfigError
-from soccer_highlights.fileio import file_digest
+from soccer_highlights.fileio import sha1_of_file
 from soccer_highlights.soccernet.classes import parse_class_list
 from soccer_highlights.soccernet.predictions import Prediction, load_predictions
 
@@ -55,7 +55,7 @@ class PredictionsDetector:
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, **asdict(self.config), "n_predictions": len(self.predictions)}
         if self.source is not None:
-            out |= {"predictions_file": str(self.source), "predictions_sha1": file_digest(self.source)}
+            out |= {"predictions_file": str(self.source), "predictions_sha1": sha1_of_file(self.source)}
         return out
 
     def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve:

@@ -19,7 +19,8 @@ from soccer_highlights.config import FOCUS_WINDOW_S
 from soccer_highlights.core import Segment
 from soccer_highlights.errors import InputError
 from soccer_highlights.evaluation.coverage import Coverage, event_coverage
-from soccer_highlights.output.document import SEGMENTS_FILE, read_segments_document
+from soccer_highlights.output import SEGMENTS_FILE
+from soccer_highlights.output.document import read_segments_document
 from soccer_highlights.soccernet.labels import Event, load_labels
 from soccer_highlights.soccernet.layout import find_games
 

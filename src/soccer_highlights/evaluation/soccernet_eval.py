@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from soccer_highlights.errors import ConfigError, InputError
@@ -17,7 +17,7 @@ from soccer_highlights.evaluation.spotting import (
 )
 from soccer_highlights.soccernet.labels import load_labels
 from soccer_highlights.soccernet.layout import LABELS_FILE, find_games
-from soccer_highlights.soccernet.predictions import RESULTS_FILE, load_predictions
+from soccer_highlights.soccernet.predictions import RESULTS_FILE, load_predictions, unknown_labels
 from soccer_highlights.soccernet.splits import SPLITS, official_splits
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ class TreeEvaluation:
     """Games with labels but no predictions file: scored as if nothing had been predicted."""
     halves: list[HalfEvents]
     """What the metric was computed on, for precision-recall curves without reading the games again."""
+    unknown_labels: dict[str, int] = field(default_factory=dict)
+    """Predicted labels that are none of the 17 classes, with their counts: not scored."""
 
 
 def select_games(labels_root: Path, split: str | None) -> list[str]:
@@ -46,7 +48,13 @@ def select_games(labels_root: Path, split: str | None) -> list[str]:
     return sorted(keys)
 
 
-def load_halves(labels_root: Path, predictions_root: Path, games: list[str], prediction_file: str = RESULTS_FILE):
+def load_halves(
+    labels_root: Path,
+    predictions_root: Path,
+    games: list[str],
+    prediction_file: str = RESULTS_FILE,
+    unknown: dict[str, int] | None = None,
+):
     halves: list[HalfEvents] = []
     missing: list[str] = []
     for key in games:
@@ -54,6 +62,9 @@ def load_halves(labels_root: Path, predictions_root: Path, games: list[str], pre
         pred_path = predictions_root / key / prediction_file
         if pred_path.is_file():
             preds = load_predictions(pred_path)
+            if unknown is not None:
+                for label, count in unknown_labels(preds).items():
+                    unknown[label] = unknown.get(label, 0) + count
         else:
             missing.append(key)
             preds = []
@@ -75,5 +86,6 @@ def evaluate_tree(
     if not predictions_root.is_dir():
         raise InputError(f"{predictions_root}: no such predictions folder")
     games = select_games(labels_root, split)
-    halves, missing = load_halves(labels_root, predictions_root, games, prediction_file)
-    return TreeEvaluation(average_map(halves, metric), games, missing, halves)
+    unknown: dict[str, int] = {}
+    halves, missing = load_halves(labels_root, predictions_root, games, prediction_file, unknown)
+    return TreeEvaluation(average_map(halves, metric), games, missing, halves, unknown)

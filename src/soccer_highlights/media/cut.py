@@ -17,28 +17,82 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from soccer_highlights.config import ReelConfig
+from soccer_highlights.core import frame_aligned
 from soccer_highlights.fileio import atomic_path
 from soccer_highlights.media.ffmpeg import ffmpeg_path, run_ffmpeg
+from soccer_highlights.media.probe import probe
+
+SEEK_PREROLL_S = 15.0
+"""Where a container has no index to seek by (MPEG-TS, AVI), a cut starts decoding this long before
+its start (longer than any broadcast's keyframe interval) and trims to the frame after decoding."""
 
 
-def frame_aligned(start_s: float, end_s: float, fps: int) -> tuple[float, float]:
-    """Snap a cut to the output frame grid so its length is exactly ``n / fps``."""
-    start_f = round(start_s * fps)
-    end_f = max(start_f + 1, round(end_s * fps))
-    return start_f / fps, end_f / fps
+def title_font() -> Path:
+    """The title's typeface: DejaVu Sans Bold, from Debian's ``fonts-dejavu-core`` where installed,
+    else the copy matplotlib ships in its wheel (a dependency already): titles need nothing more."""
+    system = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+    if system.is_file():
+        return system
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans-Bold.ttf"
 
 
-def cut_clip(source: Path, start_s: float, end_s: float, dest: Path, spec: ReelConfig, has_audio: bool) -> None:
-    """Write ``source[start_s:end_s]`` to ``dest`` (MPEG-TS), re-encoded to ``spec``, atomically."""
+def _filter_path(path: Path) -> str:
+    """A path as a filter option's value: ``\\``, ``:``, ``'``, ``,``, ``[`` and ``]`` escaped twice
+    (once for the option, once for the filter graph)."""
+    text = str(path.resolve())
+    for char in "\\:'":
+        text = text.replace(char, "\\\\" + char)
+    for char in ",[];":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def cut_clip(
+    source: Path,
+    start_s: float,
+    end_s: float,
+    dest: Path,
+    spec: ReelConfig,
+    has_audio: bool,
+    exact_seek: bool = True,
+    title: str | None = None,
+) -> None:
+    """Write ``source[start_s:end_s]`` to ``dest`` (Matroska: H.264 and PCM), re-encoded to ``spec``,
+    atomically. ``exact_seek`` says the container's index lands a seek on the keyframe before the
+    start (see :attr:`MediaInfo.seeks_exactly`); without it the cut decodes from
+    :data:`SEEK_PREROLL_S` earlier and trims after decoding, so no picture at its start is lost.
+    ``title`` is burnt in as a lower third (white on a dark box, a twentieth of the picture high)."""
+    if not spec.resolved:
+        info = probe(source)
+        spec = spec.for_source(info.width, info.height, info.fps)
     start_s, end_s = frame_aligned(start_s, end_s, spec.fps)
     duration = end_s - start_s
     w, h = spec.width, spec.height
+    deinterlace = "yadif=mode=send_frame:deint=interlaced," if spec.deinterlace else ""
+    seek_s = start_s if exact_seek else max(0.0, start_s - SEEK_PREROLL_S)
+    # decoded pictures and sound before the cut's start (the pre-roll) are trimmed in the filters
+    lead = start_s - seek_s
+    trim_v = f"trim=start={lead:.6f},setpts=PTS-STARTPTS," if lead > 0 else ""
+    trim_a = f"atrim=start={lead:.6f},asetpts=PTS-STARTPTS," if lead > 0 else ""
+    title_file = dest.with_name(f".{dest.stem}.title.txt")
+    lower_third = ""
+    if title:
+        title_file.write_text(title, encoding="utf-8")
+        size = max(10, h // 20)
+        lower_third = (
+            f",drawtext=fontfile={_filter_path(title_font())}:textfile={_filter_path(title_file)}:"
+            f"fontsize={size}:fontcolor=white:box=1:boxcolor=black@0.65:boxborderw={max(2, size // 3)}:"
+            f"x=w/20:y=h-h/8-th"
+        )
     video_filter = (
-        f"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={spec.fps}"
+        f"{trim_v}{deinterlace}scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,"
+        f"setsar=1,fps={spec.rate}:start_time=0,tpad=stop_mode=clone:stop_duration={duration:.6f}{lower_third}"
     )
     layout = "stereo" if spec.channels == 2 else "mono"
-    audio_filter = f"aresample={spec.sample_rate}:async=1:first_pts=0,apad,atrim=duration={duration:.6f}"
-    inputs = ["-ss", f"{start_s:.6f}", "-i", ffmpeg_path(source)]
+    audio_filter = f"{trim_a}aresample={spec.sample_rate}:async=1:first_pts=0,apad,atrim=duration={duration:.6f}"
+    inputs = ["-ss", f"{seek_s:.6f}", "-i", ffmpeg_path(source)]
     if has_audio:
         audio_map = "0:a:0"
     else:  # a silent track, so every clip of the reel has the same streams
@@ -53,12 +107,13 @@ def cut_clip(source: Path, start_s: float, end_s: float, dest: Path, spec: ReelC
                 "-vf", video_filter,
                 "-af", audio_filter,
                 "-c:v", "libx264", "-preset", spec.preset, "-crf", str(spec.crf),
-                "-pix_fmt", "yuv420p", "-g", str(spec.fps * 2),
+                "-pix_fmt", "yuv420p", "-g", str(round(spec.fps * 2)),
                 "-c:a", "pcm_s16le", "-ar", str(spec.sample_rate), "-ac", str(spec.channels),
                 "-f", "matroska", ffmpeg_path(tmp),
             ],
             what=f"cutting {source} [{start_s:.2f}s-{end_s:.2f}s]",
         )  # fmt: skip
+    title_file.unlink(missing_ok=True)
 
 
 def concat_clips(
@@ -67,11 +122,13 @@ def concat_clips(
     durations_s: Sequence[float] | None = None,
     audio_bitrate: str = "128k",
     aac_coder: str = "fast",
+    metadata: str | None = None,
 ) -> None:
     """Join clips of one spec into an MP4 by stream copy (the concat demuxer), atomically.
 
     ``durations_s`` (each clip's frame-aligned length) tells the demuxer where the next clip starts;
     without it the encoder's audio priming would push every later clip back by a frame or two.
+    ``metadata`` is an ffmpeg metadata file's text (its chapters go into the MP4).
     """
     if not clips:
         raise ValueError("nothing to join: the list of clips is empty")
@@ -83,16 +140,23 @@ def concat_clips(
         if durations_s is not None:
             lines.append(f"duration {durations_s[i]:.6f}")
     list_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    meta_file = dest.with_name(f".{dest.stem}.chapters.txt")
+    chapters: list[str] = []
+    if metadata is not None:
+        meta_file.write_text(metadata, encoding="utf-8")
+        chapters = ["-i", ffmpeg_path(meta_file), "-map", "0:v", "-map", "0:a"]
+        chapters += ["-map_metadata", "1", "-map_chapters", "1"]
     try:
         with atomic_path(dest) as tmp:
             run_ffmpeg(
-                ["-f", "concat", "-safe", "0", "-i", ffmpeg_path(list_file), "-c:v", "copy",
+                ["-f", "concat", "-safe", "0", "-i", ffmpeg_path(list_file), *chapters, "-c:v", "copy",
                  "-c:a", "aac", "-b:a", audio_bitrate, "-aac_coder", aac_coder,
                  "-movflags", "+faststart", "-f", "mp4", ffmpeg_path(tmp)],
                 what=f"joining {len(clips)} clips into {dest}",
             )  # fmt: skip
     finally:
         list_file.unlink(missing_ok=True)
+        meta_file.unlink(missing_ok=True)
 
 
 def concat_copy(sources: Sequence[Path], dest: Path) -> None:

@@ -22,6 +22,17 @@ class MediaInfo:
     channels: int | None
     video_codec: str
     audio_codec: str | None
+    interlaced: bool = False
+    """The stream says its pictures are interlaced fields (``tt``, ``bb``, ``tb``, ``bt``)."""
+    container: str = ""
+    """The demuxer's name (``matroska,webm``, ``mov,mp4,m4a,3gp,3g2,mj2``, ``mpegts``, ...)."""
+
+    @property
+    def seeks_exactly(self) -> bool:
+        """Whether the container has an index that lands an input-side seek on the keyframe before
+        the time asked for (Matroska, MP4/MOV). Elsewhere (MPEG-TS, AVI, ...) a seek can land past
+        that keyframe and the first pictures after it are lost: a cut must start decoding earlier."""
+        return any(name in self.container.split(",") for name in ("matroska", "mov", "mp4"))
 
 
 def open_container(path: str | Path) -> av.container.InputContainer:
@@ -29,8 +40,8 @@ def open_container(path: str | Path) -> av.container.InputContainer:
     path = Path(path)
     if not path.is_file():
         raise MediaError(f"{path}: no such file")
-    try:
-        return av.open(str(path), mode="r")
+    try:  # "file:" and an absolute path: a name holding ':' ("2:1.mkv") is not read as a protocol
+        return av.open(f"file:{path.resolve()}", mode="r")
     except av.error.FFmpegError as exc:
         raise MediaError(f"{path}: not a readable media file ({exc})") from None
 
@@ -64,7 +75,14 @@ def probe(path: str | Path) -> MediaInfo:
             channels=audio.codec_context.channels if audio else None,
             video_codec=video.codec_context.name,
             audio_codec=audio.codec_context.name if audio else None,
+            container=container.format.name,
+            interlaced=_interlaced(video),
         )
+
+
+def _interlaced(video: av.video.stream.VideoStream) -> bool:
+    order = str(getattr(video.codec_context, "field_order", "") or "").lower()
+    return order in ("tt", "bb", "tb", "bt")
 
 
 def _duration_s(container: av.container.InputContainer, video: av.video.stream.VideoStream) -> float:
@@ -83,21 +101,3 @@ def origin_s(container: av.container.InputContainer) -> float:
     """
     start = container.start_time
     return start / av.time_base if start is not None else 0.0
-
-
-def stream_ends_s(path: str | Path) -> tuple[float, float]:
-    """Where the video and the audio really end, from the packets' timestamps (a demux, no decode):
-    a truncated file keeps the full length in its header, its packets do not."""
-    path = Path(path)
-    ends = {"video": 0.0, "audio": 0.0}
-    with open_container(path) as container:
-        origin = origin_s(container)
-        try:
-            for packet in container.demux():
-                if packet.pts is None or packet.stream.type not in ends or packet.time_base is None:
-                    continue
-                end = float((packet.pts + (packet.duration or 0)) * packet.time_base) - origin
-                ends[packet.stream.type] = max(ends[packet.stream.type], end)
-        except av.error.FFmpegError as exc:
-            raise MediaError(f"{path}: unreadable past {max(ends.values()):.2f} s ({exc})") from None
-    return ends["video"], ends["audio"]

@@ -8,40 +8,30 @@ reproduced or questioned long after it was cut. ``reel-metrics`` and ``reel --se
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from soccer_highlights import __version__
-from soccer_highlights.core import Half, Segment, total_duration_s
+from soccer_highlights._version import __version__
+from soccer_highlights.core import Half, Plan, Segment, total_duration_s
 from soccer_highlights.errors import InputError
 from soccer_highlights.fileio import read_json
 
-SEGMENTS_FILE = "segments.json"
 FORMAT = 2
 """2: ``detector`` is the detector's description (an object), not only its name."""
 
 
-def segments_document(
-    source: Path,
-    halves: Sequence[Half],
-    segments: Sequence[Segment],
-    detector: dict[str, Any],
-    settings: dict[str, Any],
-    reel_file: str | None,
-    reel_duration_s: float | None = None,
-    left_out: Sequence[Segment] = (),
-    budget_s: float | None = None,
-    warnings: Sequence[str] = (),
-) -> dict[str, Any]:
+def segments_document(plan: Plan, reel_file: str | None, reel_duration_s: float | None = None) -> dict[str, Any]:
+    """The ``segments.json`` record of ``plan``; ``reel_file`` is the reel's name (None: not cut)."""
+    halves, segments, left_out, budget_s = plan.halves, plan.segments, plan.left_out, plan.budget_s
     match_s = sum(h.duration_s for h in halves)
     reel_s = total_duration_s(segments)
     return {
         "tool": f"soccer-highlights {__version__}",
         "format": FORMAT,
-        "source": str(source),
-        "detector": detector,
+        "source": str(plan.source),
+        "detector": dict(plan.detector),
         "halves": [
             {"half": h.half, "video": str(h.video) if h.video else None, "duration_s": round(h.duration_s, 3)}
             for h in halves
@@ -54,8 +44,8 @@ def segments_document(
             "share_of_match": round(reel_s / match_s, 4) if match_s else 0.0,
             "budget_s": round(budget_s, 3) if budget_s is not None else None,
         },
-        "settings": settings,
-        "warnings": list(warnings),
+        "settings": plan.settings.to_dict(),
+        "warnings": list(plan.warnings),
     }
 
 
@@ -84,6 +74,11 @@ def read_segments_document(path: str | Path) -> SegmentsDocument:
         ]
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"{path}: not a soccer-highlights segments file ({exc!r})") from None
+    for i, seg in enumerate(segments):
+        if not (math.isfinite(seg.start_s) and math.isfinite(seg.end_s) and 0.0 <= seg.start_s < seg.end_s):
+            raise InputError(
+                f"{path}: segment {i} (half {seg.half}, {seg.start_s}-{seg.end_s} s) does not start before it ends"
+            )
     detector = data.get("detector")
     detector = detector if isinstance(detector, dict) else {"name": str(detector)}  # format 1 named it only
     return SegmentsDocument(path, segments, halves, detector)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from soccer_highlights.errors import OutputWriteError
 from soccer_highlights.fileio import atomic_path
 from soccer_highlights.soccernet.classes import HIGHLIGHT_CLASSES
 
@@ -28,5 +29,8 @@ def new_figure(**subplots: Any) -> tuple[Figure, Any]:
 
 
 def save_png(fig: Figure, dest: Path, dpi: int = 110) -> None:
-    with atomic_path(dest) as tmp:
-        fig.savefig(tmp, dpi=dpi, format="png")
+    try:
+        with atomic_path(dest) as tmp:
+            fig.savefig(tmp, dpi=dpi, format="png")
+    except OSError as exc:  # matplotlib's own errors name no file: a full disk must still be one clear line
+        raise OutputWriteError(f"{dest}: could not be written ({exc.strerror or exc})") from exc

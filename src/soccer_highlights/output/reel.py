@@ -13,16 +13,18 @@ import logging
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from soccer_highlights.config import ReelConfig
-from soccer_highlights.core import Half, Segment
+from soccer_highlights.core import Half, Segment, frame_aligned
 from soccer_highlights.errors import MediaError, NothingToCutError
-from soccer_highlights.fileio import clean_stale_partials, file_identity
-from soccer_highlights.media.cut import concat_clips, cut_clip, frame_aligned
-from soccer_highlights.media.ffmpeg import stop_ffmpeg
-from soccer_highlights.media.probe import probe, stream_ends_s
+from soccer_highlights.fileio import atomic_path, clean_stale_partials, quick_identity
+from soccer_highlights.media.cut import concat_clips, cut_clip
+from soccer_highlights.media.ffmpeg import ffmpeg_path, run_ffmpeg, stop_ffmpeg
+from soccer_highlights.media.probe import probe
+from soccer_highlights.media.verify import stream_counts
+from soccer_highlights.output.chapters import ffmetadata
 
 CLIP_CACHE = ".clips"
 log = logging.getLogger(__name__)
@@ -33,14 +35,20 @@ class ReelResult:
     path: Path
     duration_s: float
     """The sum of the frame-aligned segment lengths: what the reel's own duration should be."""
+    clips: list[Path] = field(default_factory=list)
+    """Each segment as an MP4 of its own (with ``clip_names``), in reel order."""
 
 
-def clip_name(seg: Segment, source: Path, spec: ReelConfig, identity: str | None = None) -> str:
+def clip_name(
+    seg: Segment, source: Path, spec: ReelConfig, identity: str | None = None, title: str | None = None
+) -> str:
     """A cut's name in the clip cache: its half and times, and a digest of everything that makes it
     (the source's path and content identity, the times, the spec), so a replaced video never
     lends its cuts to another."""
-    identity = identity or file_identity(source)
-    key = json.dumps([str(source.resolve()), identity, seg.half, seg.start_s, seg.end_s, asdict(spec)])
+    identity = identity or quick_identity(source)
+    key = json.dumps(
+        [str(source.resolve()), identity, seg.half, seg.start_s, seg.end_s, asdict(spec)] + ([title] if title else [])
+    )
     digest = hashlib.sha1(key.encode()).hexdigest()[:12]
     return f"h{seg.half}_{seg.start_s:09.2f}_{seg.end_s:09.2f}_{digest}.mkv"
 
@@ -51,8 +59,14 @@ def write_reel(
     dest: Path,
     spec: ReelConfig,
     on_clip: Callable[[int], None] | None = None,
+    chapter_titles: Sequence[str] | None = None,
+    clip_names: Sequence[str] | None = None,
+    burnt_titles: Sequence[str] | None = None,
 ) -> ReelResult:
-    """Cut and join ``segments`` (already in reel order) into ``dest``."""
+    """Cut and join ``segments`` (already in reel order) into ``dest``; with ``chapter_titles``
+    (one per segment) the MP4 gets a chapter at each segment's start in it; with ``clip_names``
+    each segment is also written beside the reel as an MP4 of its own, checked like the reel; with
+    ``burnt_titles`` each segment shows its title as a lower third."""
     if not segments:
         raise NothingToCutError(f"{dest}: no segments to put in a reel")
     for i, seg in enumerate(segments):
@@ -62,8 +76,17 @@ def write_reel(
     cache = dest.parent / CLIP_CACHE
     cache.mkdir(parents=True, exist_ok=True)
     clean_stale_partials(cache)
-    identities = {h: file_identity(v) for h, v in videos.items()}  # read once per video, not per cut
-    clips = [cache / clip_name(seg, videos[seg.half], spec, identities[seg.half]) for seg in segments]
+    identities = {h: quick_identity(v) for h, v in videos.items()}  # read once per video, not per cut
+    infos = {h: probe(v) for h, v in videos.items()}
+    exact = {h: info.seeks_exactly for h, info in infos.items()}
+    if not spec.resolved:  # the first half's picture, as Highlights does (see api.reel_spec)
+        first = infos[min(infos)]
+        spec = spec.for_source(first.width, first.height, first.fps)
+    shown = list(burnt_titles) if burnt_titles is not None else [None] * len(segments)
+    clips = [
+        cache / clip_name(seg, videos[seg.half], spec, identities[seg.half], title)
+        for seg, title in zip(segments, shown, strict=True)
+    ]
     durations = [end - start for start, end in (frame_aligned(s.start_s, s.end_s, spec.fps) for s in segments)]
 
     def cut(i: int) -> None:
@@ -74,7 +97,10 @@ def write_reel(
             log.warning("%s: a cached cut is damaged (%s); cutting it again", clips[i], problem)
             clips[i].unlink()
         half = halves[segments[i].half]
-        cut_clip(videos[half.half], segments[i].start_s, segments[i].end_s, clips[i], spec, half.has_audio)
+        cut_clip(
+            videos[half.half], segments[i].start_s, segments[i].end_s, clips[i], spec, half.has_audio,
+            exact[half.half], shown[i],
+        )  # fmt: skip
         problem = _clip_problem(clips[i], durations[i], spec.fps)
         if problem is not None:
             clips[i].unlink(missing_ok=True)
@@ -94,39 +120,47 @@ def write_reel(
                 future.cancel()
             stop_ffmpeg()  # the cuts in flight: a finished cut is kept, a half-made one is not
             raise
-    concat_clips(clips, dest, durations, spec.audio_bitrate, spec.aac_coder)
-    problem = _reel_problem(dest, sum(durations), len(clips), spec.fps)
+    metadata = None
+    if chapter_titles is not None:
+        starts = [sum(durations[:i]) for i in range(len(durations))]
+        marks = [(s, s + d, title) for s, d, title in zip(starts, durations, chapter_titles, strict=True)]
+        metadata = ffmetadata(marks)
+    concat_clips(clips, dest, durations, spec.audio_bitrate, spec.aac_coder, metadata)
+    problem = reel_problem(dest, sum(durations), spec.fps)
     if problem is not None:
         dest.unlink(missing_ok=True)
         raise MediaError(f"{dest}: {problem}; the cuts are kept in {cache} and a re-run checks them again")
+    clips_kept = []
+    for clip, name, duration in zip(clips, clip_names or (), durations, strict=False):
+        clips_kept.append(write_single_clip(clip, dest.parent / name, duration, spec))
     shutil.rmtree(cache, ignore_errors=True)
-    return ReelResult(dest, sum(durations))
+    return ReelResult(dest, sum(durations), clips_kept)
 
 
-def _clip_problem(clip: Path, expected_s: float, fps: int) -> str | None:
-    """Why a cut cannot go into the reel (unreadable, a stream missing, the wrong length), or None."""
+def write_single_clip(cut: Path, dest: Path, duration_s: float, spec: ReelConfig) -> Path:
+    """One cut as an MP4 of its own (its sound encoded to AAC), atomically, checked on its streams."""
+    with atomic_path(dest) as tmp:
+        run_ffmpeg(
+            ["-i", ffmpeg_path(cut), "-map", "0", "-c:v", "copy", "-c:a", "aac", "-b:a", spec.audio_bitrate,
+             "-aac_coder", spec.aac_coder, "-movflags", "+faststart", "-f", "mp4", ffmpeg_path(tmp)],
+            what=f"writing the clip {dest}",
+        )  # fmt: skip
+        problem = stream_counts(tmp).problem(duration_s, spec.fps)
+        if problem is not None:
+            raise MediaError(f"{dest}: {problem}")
+    return dest
+
+
+def reel_problem(reel: Path, expected_s: float, fps: float, what: str = "the joined reel") -> str | None:
+    """Why a reel (or one cut of it) does not hold its plan, or None: checked on its streams, its
+    picture counted frame by frame and its sound decoded, each within a frame of ``expected_s``."""
     try:
-        if not probe(clip).has_audio:
-            return "it has no sound"
-        video_end, audio_end = stream_ends_s(clip)
+        if not probe(reel).has_audio:
+            return f"{what} has no sound"
+        return stream_counts(reel).problem(expected_s, fps)
     except MediaError as exc:
         return str(exc)
-    tolerance = 2.0 / fps + 0.05
-    for what, end in (("picture", video_end), ("sound", audio_end)):
-        if abs(end - expected_s) > tolerance:
-            return f"its {what} lasts {end:.2f} s instead of {expected_s:.2f} s"
-    return None
 
 
-def _reel_problem(reel: Path, expected_s: float, n_clips: int, fps: int) -> str | None:
-    """The joined reel checked against its plan: both streams, and the sum of its segments' lengths."""
-    try:
-        info = probe(reel)
-    except MediaError as exc:
-        return str(exc)
-    if not info.has_audio:
-        return "the joined reel has no sound"
-    tolerance = 0.1 + n_clips / fps
-    if abs(info.duration_s - expected_s) > tolerance:
-        return f"the joined reel lasts {info.duration_s:.2f} s where its segments add up to {expected_s:.2f} s"
-    return None
+def _clip_problem(clip: Path, expected_s: float, fps: float) -> str | None:
+    return reel_problem(clip, expected_s, fps, "it")

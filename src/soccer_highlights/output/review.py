@@ -13,75 +13,60 @@ from __future__ import annotations
 
 import html
 import json
-import logging
 import os
 import shutil
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
-from soccer_highlights import __version__
-from soccer_highlights.core import Half, Segment
-from soccer_highlights.errors import InputError
+from soccer_highlights._version import __version__
+from soccer_highlights.core import Half, Plan, Segment
 from soccer_highlights.fileio import atomic_path, atomic_write_text
-from soccer_highlights.media.cut import frame_aligned
+from soccer_highlights.output import REVIEW_FILE
 from soccer_highlights.output.document import FORMAT
 from soccer_highlights.output.figures import CLASS_COLOURS
-from soccer_highlights.soccernet.transcripts import load_transcript, transcript_path
 
-if TYPE_CHECKING:
-    from soccer_highlights.api import Highlights
-
-log = logging.getLogger(__name__)
-
-REVIEW_FILE = "review.html"
 THUMBS_DIR = "review_thumbs"
 THUMB_WIDTH = 240
 
 
-def write_review(found: Highlights, out_dir: Path, reel_file: str | None, thumbnails: bool = True) -> Path:
-    """Write ``out_dir/review.html`` (and its thumbnails) for ``found``; ``reel_file`` is the reel's
+def write_review(plan: Plan, out_dir: Path, reel_file: str | None, thumbnails: bool = True) -> Path:
+    """Write ``out_dir/review.html`` (and its thumbnails) for ``plan``; ``reel_file`` is the reel's
     name in ``out_dir``, or None when nothing was cut."""
     out_dir = Path(out_dir)
-    everything = [*found.segments, *found.left_out]
-    thumbs = _thumbnails(everything, found.match.halves, out_dir) if thumbnails else {}
-    fps = found.settings.reel.fps
-    offsets, at = [], 0.0
-    for seg in found.segments:
-        offsets.append(round(at, 3))
-        start, end = frame_aligned(seg.start_s, seg.end_s, fps)
-        at += end - start
-    seg_cfg = found.settings.segments
+    halves = {h.half: h for h in plan.halves}
+    everything = [*plan.segments, *plan.left_out]
+    thumbs = _thumbnails(everything, halves, out_dir) if thumbnails else {}
+    fps = plan.settings.reel.fps
+    seg_cfg = plan.settings.segments
+    reel_s = plan.reel_s(fps)
     data: dict[str, Any] = {
         "tool": f"soccer-highlights {__version__}",
         "format": FORMAT,
-        "source": str(found.match.source),
-        "detector": found.detector.get("name"),
-        "threshold": seg_cfg.threshold if found.curves else None,
+        "source": str(plan.source),
+        "detector": plan.detector.get("name"),
+        "threshold": seg_cfg.threshold if plan.curves else None,
         "pad_before_s": seg_cfg.pad_before_s,
         "pad_after_s": seg_cfg.pad_after_s,
-        "halves": [_half_json(h, out_dir) for h in found.match.halves.values()],
-        "curves": [c.to_json() for curve in found.curves for c in (curve, *curve.components)],
+        "halves": [_half_json(h, out_dir) for h in plan.halves],
+        "curves": [c.to_json() for curve in plan.curves for c in (curve, *curve.components)],
         "segments": [
-            s.to_json() | {"reel_start_s": offset, "thumbnail": thumbs.get(s)}
-            for s, offset in zip(found.segments, offsets, strict=True)
+            s.to_json() | {"reel_start_s": round(start, 3), "thumbnail": thumbs.get(s)}
+            for s, start in zip(plan.segments, plan.reel_starts_s(fps), strict=True)
         ],
-        "left_out": [s.to_json() | {"thumbnail": thumbs.get(s)} for s in found.left_out],
-        "events": [
-            {"half": e.half, "time_s": round(e.time_s, 3), "label": e.label}
-            for e in (found.match.labels.events if found.match.labels else ())
-            if e.half in found.match.halves
-        ],
-        "words": [w for h in found.match.halves.values() for w in transcript_lines(h)],
+        "left_out": [s.to_json() | {"thumbnail": thumbs.get(s)} for s in plan.left_out],
+        "events": [{"half": e.half, "time_s": round(e.time_s, 3), "label": e.label} for e in plan.events],
+        "words": list(plan.transcripts),
+        "score_spans": list(plan.score_spans),
         "class_colours": CLASS_COLOURS,
         "reel_url": quote(reel_file) if reel_file else None,
-        "reel_s": round(found.duration_s, 3),
-        "share_of_match": round(found.share_of_match, 4),
+        "reel_s": round(reel_s, 3),
+        "share_of_match": round(reel_s / plan.match_s, 4) if plan.match_s else 0.0,
     }
     template = resources.files("soccer_highlights.output").joinpath("review_page.html").read_text(encoding="utf-8")
-    page = template.replace("__TITLE__", html.escape(found.match.source.name)).replace(
+    page = template.replace("__TITLE__", html.escape(plan.source.name)).replace(
         "__DATA__", json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     )
     dest = out_dir / REVIEW_FILE
@@ -100,18 +85,6 @@ def _half_json(half: Half, out_dir: Path) -> dict[str, Any]:
         "video": str(half.video) if half.video else None,
         "video_url": url,
     }
-
-
-def transcript_lines(half: Half) -> list[dict[str, Any]]:
-    """The lines of a SoccerNet-Echoes transcript (``{half}_asr.json``) beside the half's video, if any."""
-    if half.video is None or not (path := transcript_path(half.video.parent, half.half)).is_file():
-        return []
-    try:
-        lines = load_transcript(path)
-    except InputError as exc:
-        log.warning("%s; the review page shows no commentary", exc)
-        return []
-    return [{"half": half.half, "start_s": x.start_s, "end_s": x.end_s, "text": x.text} for x in lines]
 
 
 def _thumbnails(segments: Sequence[Segment], halves: dict[int, Half], out_dir: Path) -> dict[Segment, str]:

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-from soccer_highlights.core import Half, ScoreCurve, Segment
+from soccer_highlights.core import Plan
 from soccer_highlights.output.figures import CLASS_COLOURS, new_figure, save_png
-from soccer_highlights.soccernet.labels import Event
 
 CURVE_COLOUR = "#1f77b4"
 """The curve that planned the reel; green is the reel's own shading."""
 COMPONENT_COLOURS = ("#ff7f0e", "#9467bd", "#8c564b")
 
 
-def plot_timeline(
-    halves: Sequence[Half],
-    curves: Sequence[ScoreCurve],
-    segments: Sequence[Segment],
-    events: Sequence[Event],
-    dest: Path,
-    threshold: float | None = None,
-    title: str = "",
-    words: Sequence[tuple[int, float, str]] = (),
-) -> None:
+def plot_timeline(plan: Plan, dest: Path) -> None:
     """One row per half: score curves, chosen segments shaded, labelled events as ticks by class."""
-    lengths = {h.half: h.duration_s for h in halves}
+    lengths = {h.half: h.duration_s for h in plan.halves}
+    curves, segments, events = plan.curves, plan.segments, plan.events
+    threshold = plan.settings.segments.threshold if curves else None
+    words = [(w["half"], w["start_s"], w["text"]) for w in plan.transcripts]
     fig, axes = new_figure(nrows=len(lengths), ncols=1, figsize=(14, 2.8 * len(lengths)), squeeze=False, sharey=True)
     for ax, half in zip(axes[:, 0], sorted(lengths), strict=True):
         ax.set_xlim(0, lengths[half] / 60.0)
@@ -41,6 +33,9 @@ def plot_timeline(
                 ax.annotate(said[:48], (seg.start_s / 60.0, 1.0), fontsize=6, rotation=90, va="top", alpha=0.8)
         for seg in (s for s in segments if s.half == half):
             ax.axvspan(seg.start_s / 60.0, seg.end_s / 60.0, color="#2ca02c", alpha=0.25, lw=0)
+            if seg.label != "Highlight":
+                minute = f"{seg.minute}' " if seg.minute is not None else ""
+                ax.annotate(f"{minute}{seg.label}", (seg.peak_s / 60.0, 0.02), fontsize=7, rotation=90, color="#145a14")
         if threshold is not None:
             ax.axhline(threshold, color="grey", ls="--", lw=0.7)
         shown: set[str] = set()
@@ -57,7 +52,6 @@ def plot_timeline(
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper right", fontsize=7, ncol=6, frameon=False)
     axes[-1, 0].set_xlabel("minutes from the start of the half's video (green: in the reel)")
-    if title:
-        fig.suptitle(title)
+    fig.suptitle(plan.source.name)
     fig.tight_layout()
     save_png(fig, dest)

@@ -28,6 +28,14 @@ CLASSES_V2: tuple[str, ...] = (
 )
 
 CLASS_INDEX: dict[str, int] = {name: i for i, name in enumerate(CLASSES_V2)}
+_BY_FOLDED = {" ".join(name.casefold().split()): name for name in CLASSES_V2}
+
+
+def canonical_class(label: str) -> str | None:
+    """The SoccerNet-v2 class a label names, matched without regard to case or spacing
+    (``shots on target``, ``GOAL``), or None for a label that is none of the 17."""
+    return _BY_FOLDED.get(" ".join(str(label).casefold().split()))
+
 
 HIGHLIGHT_CLASSES: tuple[str, ...] = ("Goal", "Penalty", "Shots on target", "Shots off target")
 """What the seed called a highlight, most important first (default class weights and plot colours

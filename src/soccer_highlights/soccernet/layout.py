@@ -37,6 +37,11 @@ class Game:
         return sorted(self.videos)
 
 
+def half_of_video(path: Path) -> int | None:
+    """The half a video's name says it is (SoccerNet's ``1_224p.mkv``, ``2_720p.mp4``), or None."""
+    return int(path.name[0]) if path.name[:2] in ("1_", "2_") else None
+
+
 def find_half_video(game_dir: Path, half: int) -> Path | None:
     for resolution in RESOLUTIONS:
         for suffix in VIDEO_SUFFIXES:
@@ -69,3 +74,12 @@ def find_games(root: str | Path) -> list[Game]:
         for resolution in RESOLUTIONS:
             found.update(p.parent for p in root.rglob(f"[12]_{resolution}{suffix}"))
     return [game_from_dir(d) for d in sorted(found)]
+
+
+def half_videos(root: str | Path) -> list[Path]:
+    """The half videos of ``root``: itself when it is a file, else every game's under it."""
+    root = Path(root)
+    videos = [root] if root.is_file() else [v for g in find_games(root) for v in g.videos.values()]
+    if not videos:
+        raise InputError(f"{root}: no half videos found")
+    return videos

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from soccer_highlights.errors import InputError
 from soccer_highlights.fileio import atomic_write_json, read_json
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,26 @@ class Line:
 
 
 def transcript_path(game_dir: Path, half: int) -> Path:
+    """A SoccerNet game's transcript of one half: ``GAME/{half}_asr.json`` (SoccerNet-Echoes' name)."""
     return Path(game_dir) / f"{half}_asr.json"
+
+
+def transcript_for(video: Path, half: int) -> Path:
+    """Where the transcript of a half video is written: ``{half}_asr.json`` beside a SoccerNet half
+    (``1_224p.mkv``), ``{name}_asr.json`` beside any other video, so single clips sharing a folder
+    keep a transcript each."""
+    video = Path(video)
+    if video.name[:2] in ("1_", "2_"):
+        return transcript_path(video.parent, half)
+    return video.with_name(f"{video.stem}_asr.json")
+
+
+def find_transcript(video: Path, half: int) -> Path:
+    """The transcript of a half video as written by :func:`transcript_for`, or else an Echoes one
+    beside it (``{half}_asr.json``); the first name when neither exists."""
+    own = transcript_for(video, half)
+    echoes = transcript_path(Path(video).parent, half)
+    return own if own.is_file() or not echoes.is_file() else echoes
 
 
 def load_transcript(path: str | Path) -> list[Line]:
@@ -44,3 +67,17 @@ def write_transcript(path: str | Path, lines: list[Line]) -> None:
     """Atomically, in SoccerNet-Echoes' own format (so Echoes transcripts and ours are read alike)."""
     segments = {str(i): [round(x.start_s, 2), round(x.end_s, 2), x.text] for i, x in enumerate(lines)}
     atomic_write_json(path, {"segments": segments})
+
+
+def lines_beside(video: Path | None, half: int) -> list[dict[str, Any]]:
+    """The lines of the transcript (``{half}_asr.json``) beside a half's video, as plain records
+    (``half``, ``start_s``, ``end_s``, ``text``) for the timeline and the review page; none where
+    there is no video or no transcript, and none (with a warning) where it cannot be read."""
+    if video is None or not (path := find_transcript(video, half)).is_file():
+        return []
+    try:
+        lines = load_transcript(path)
+    except InputError as exc:
+        log.warning("%s; the outputs show no commentary", exc)
+        return []
+    return [{"half": half, "start_s": x.start_s, "end_s": x.end_s, "text": x.text} for x in lines]

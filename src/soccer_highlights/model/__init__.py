@@ -1,1 +1,0 @@
-"""The seed's audio-visual highlight classifier, rebuilt right, and its training with Lightning."""

@@ -1,0 +1,1 @@
+"""What any model of any modality runs on: the device, and ONNX Runtime for frozen networks."""
