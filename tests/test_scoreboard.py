@@ -141,3 +141,29 @@ def test_the_reader_checks_its_model_files() -> None:
 
     files = model_files()
     assert set(files) == set(MODELS) and all(p.is_file() for p in files.values())
+
+
+def test_one_file_of_the_whole_match_shows_its_halves_and_a_loop_does_not() -> None:
+    """Pre-match talk, a first half to 47:00, half-time, the clock again from 45:00: two halves of
+    play, and moments outside them (pre-match, half-time) make no segments."""
+    import numpy as np
+
+    from soccer_highlights.core import ScoreCurve
+    from soccer_highlights.scoreboard.state import BugState, HalfState
+    from soccer_highlights.scoreboard.vote import Clock
+    from soccer_highlights.segments import plan_reel
+
+    samples = [(300 + 60 * k, 60 * k + 0.5) for k in range(48)] + [
+        (4200 + 60 * k, 2700 + 60 * k + 0.5) for k in range(47)
+    ]
+    state = HalfState(1, Path("match.ts"), BugState(7500, None, clock=Clock(samples, [])), [])
+    (first, second) = state.play_periods()
+    assert first[0] == 1 and abs(first[1] - 300) < 1 and second[0] == 2 and abs(second[1] - 4200) < 1
+    assert 3100 < first[2] < 4200
+    loop = [(114 * k + t, 45 + t) for k in range(10) for t in (0, 10)]  # clips joined over and over: no halves
+    assert HalfState(1, Path("loop.mkv"), BugState(1140, None, clock=Clock(loop, [])), []).play_periods() == []
+    scores = np.zeros(15000, np.float32)
+    scores[[200, 3600 * 2, 1000 * 2]] = 1.0  # pre-match (100 s), half-time (3600 s), first half (1000 s)
+    curve = ScoreCurve(1, 0.5, scores, 7500, "t", play=tuple((a, b) for _, a, b in state.play_periods()))
+    plan = plan_reel([curve], sh.SegmentConfig(auto_budget=False))
+    assert [round(s.peak_s) for s in plan.segments] == [1000]

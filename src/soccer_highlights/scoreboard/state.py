@@ -154,6 +154,8 @@ class HalfState:
             if m < runs[-1][-1][1] - RESTART_S:  # the clock went back: 45:00 again, a new half
                 runs.append([])
             runs[-1].append((t, m))
+        if len(runs) > 4 or any(run[0][1] < SECOND_HALF_S - 300 for run in runs[1:]):
+            return []  # not halves (45:00 and later after the first): edits, or a loop of clips
         periods = []
         for k, run in enumerate(runs):
             (t0, m0), (t1, _) = run[0], run[-1]
