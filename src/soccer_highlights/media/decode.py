@@ -149,25 +149,6 @@ def keyframes_near(path: str | Path, times_s: Sequence[float], gray: bool = Fals
     return found
 
 
-def iter_every_frame(path: str | Path, start_s: float, end_s: float) -> Iterator[SampledFrame]:
-    """Every decoded frame between ``start_s`` and ``end_s`` (seconds from the origin), at its own time."""
-    path = Path(path)
-    with open_container(path) as container:
-        stream = video_stream(container, path)
-        stream.thread_type = "AUTO"
-        origin = origin_s(container)
-        container.seek(int(max(0.0, start_s + origin - 0.5) * av.time_base), backward=True, any_frame=False)
-        try:
-            for frame in container.decode(stream):
-                if frame.time is None or frame.time - origin < start_s - 1e-6:
-                    continue
-                if frame.time - origin >= end_s:
-                    return
-                yield SampledFrame(frame.time - origin, frame.to_ndarray(format="rgb24"))
-        except av.error.FFmpegError as exc:
-            raise MediaError(f"{path}: video decoding failed near {start_s:.1f} s ({exc})") from None
-
-
 class _NearestFrame:
     """Picks, for a sample time, the nearer of the previous decoded frame and the current one, and
     converts each picked frame once."""

@@ -20,7 +20,7 @@ and one OCR call (about 25 ms) per read.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
@@ -249,8 +249,3 @@ def _score_columns(read: Read, box: Box, width: int) -> slice | None:
     pad = max(1, box.height // 2)
     lo, hi = int(read.score_at[0] * width) - pad, int(np.ceil(read.score_at[1] * width)) + pad
     return slice(max(0, lo), min(width, hi))
-
-
-def read_halves(videos: Sequence[Path], config: ScoreboardConfig | None = None) -> list[BugReading]:
-    reader = BugReader(config)
-    return [reader.read_half(v) for v in videos]

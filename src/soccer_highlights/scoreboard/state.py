@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,7 +218,3 @@ class MatchState:
     def write(self, path: str | Path) -> Path:
         atomic_write_json(path, self.to_json())
         return Path(path)
-
-
-def goals_of(states: Sequence[HalfState]) -> list[tuple[int, Goal]]:
-    return [(h.half, g) for h in states for g in h.goals]
