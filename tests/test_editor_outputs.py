@@ -138,3 +138,48 @@ def test_titles_are_burnt_in_and_read_back(joined_real_clips, tmp_path: Path) ->
     read = TextReader().engine(np.asarray(big), use_det=True, use_cls=False, use_rec=True).txts or ()
     text = " ".join(read)
     assert "Goal" in text and "28" in text, text
+
+
+def test_the_vertical_crop_follows_the_play_on_a_synthetic_hd_match(tmp_path: Path) -> None:
+    """The generator knows where the ball is; the crop window must hold it in 95% of the wide shot's
+    frames and pan no faster than its limit (no jump)."""
+    import numpy as np
+
+    from soccer_highlights.config import ReframeConfig
+    from soccer_highlights.media.reframe import follow_play
+    from soccer_highlights.synth import PictureMaker, SynthConfig, plan_half, write_half_video
+
+    cfg = SynthConfig(minutes=0.75, width=1280, height=720, fps=25, highlights_per_half=2)
+    plan = plan_half(np.random.default_rng(3), 1, cfg, ())
+    video = tmp_path / "hd.mkv"
+    write_half_video(video, plan, cfg, seed=7)
+    path = follow_play(video, 0.0, plan.duration_s, (1280, 720), "9:16")
+    assert (path.crop_w, path.crop_h) == (404, 720)
+    truth = PictureMaker(plan, cfg, np.random.default_rng(0))
+    frames = np.arange(0, plan.duration_s - 0.5, 1 / cfg.fps)
+    left = np.interp(frames, path.times_s, path.x)
+    wide = [i for i, t in enumerate(frames) if not truth.in_closeup(t)]
+    ball = np.array([truth.ball(t)[0] for t in frames[wide]])
+    inside = (left[wide] <= ball) & (ball + 13 <= left[wide] + path.crop_w)
+    assert len(wide) > 500 and inside.mean() >= 0.95, f"the ball is in the crop in {inside.mean():.1%} of frames"
+    fastest = ReframeConfig().max_pan_per_s * 1280 / cfg.fps
+    assert np.abs(np.diff(left)).max() <= fastest + 1e-6, "the crop pans, never jumps"
+    assert left.min() >= 0 and left.max() + path.crop_w <= 1280
+
+
+def test_a_vertical_reel_keeps_an_hd_source_sharp_and_frame_exact(hd_clip: Path, tmp_path: Path) -> None:
+    from soccer_highlights.config import ReelConfig
+
+    out = tmp_path / "out"
+    result = run_cli("reel", str(hd_clip), "--out", str(out), "--threshold", "0.3", "--aspect", "9:16", "--clips")
+    assert result.returncode == 0, result.stderr
+    info = probe(out / "reel.mp4")
+    assert (info.width, info.height) == (404, 720), "a 720p source's 9:16 window, at its own resolution"
+    doc = json.loads((out / "segments.json").read_text())
+    planned = sum(round(e * NTSC) - round(s * NTSC) for s, e in ((x["start_s"], x["end_s"]) for x in doc["segments"]))
+    assert abs(_frames(out / "reel.mp4") - planned) <= 1
+    assert all(probe(c).width == 404 for c in out.glob("[0-9][0-9]_*.mp4"))
+    # a 1080p source's window is raised to the phones' 720x1280; a 224p one keeps its own size
+    assert ReelConfig(aspect="9:16").for_source(1920, 1080, 25.0).width == 720
+    assert (ReelConfig(aspect="9:16").for_source(1920, 1080, 25.0).height) == 1280
+    assert (ReelConfig(aspect="1:1").for_source(398, 224, 25.0).width) == 224

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
@@ -225,6 +226,9 @@ class ReelConfig(Checked):
     parallel_cuts: int = number(3, 1, 64)
     """ffmpeg processes cutting at once: a short cut spends much of its time starting up, seeking
     and decoding up to its first frame, one core's work, so a few at a time keep the cores busy."""
+    aspect: str = choice("source", ("source", "9:16", "4:5", "1:1"))
+    """``source`` keeps the broadcast's own shape; ``9:16`` (shorts, reels, stories), ``4:5`` or ``1:1``
+    crop each segment to a window that follows the play (:mod:`soccer_highlights.media.reframe`)."""
     deinterlace: bool | None = None
     """Deinterlace the picture (``yadif``, one frame per frame): None decides from the source (its
     stream says it is interlaced, as a 1080i broadcast is); True or False decide for it. Without
@@ -244,6 +248,9 @@ class ReelConfig(Checked):
         from dataclasses import replace
 
         w, h = (self.width, self.height) if self.width is not None else (width or 398, height or 224)
+        if self.width is None and self.aspect != "source":  # the crop's size, raised for phones where it can be
+            reframe = ReframeConfig()
+            w, h = reframe.output_size(*crop_size(w, h, self.aspect), self.aspect)
         return replace(self, width=max(16, w - w % 2), height=max(16, h - h % 2), fps=self.fps or fps or 25.0)
 
     @property
@@ -252,6 +259,51 @@ class ReelConfig(Checked):
         from fractions import Fraction
 
         return str(Fraction(self.fps or 25.0).limit_denominator(1001))
+
+
+@dataclass(frozen=True)
+class ReframeConfig(Checked):
+    """Vertical and square cuts (``--aspect``): how the crop window follows the play."""
+
+    samples_per_s: float = number(8.0, 1.0, 30.0)
+    """Frames read per second of a segment to find the play (a small grey copy of each)."""
+    analysis_width: int = number(192, 64, 640)
+    """Width of that copy: players and the ball are a few pixels wide at 192 on a 1280 picture."""
+    max_camera_shift: int = number(32, 0, 128)
+    """The largest pan (pixels of the copy between samples) undone before looking for change."""
+    min_change: float = number(4.0, 0.0, 10_000.0)
+    """Below this much change per pixel of a crop's area the picture is still: the crop stays put."""
+    smoothing_s: float = positive(1.0)
+    """The moving average of the crop's path: a camera operator does not follow every touch."""
+    max_pan_per_s: float = number(0.35, 0.01, 5.0)
+    """The fastest pan, as a share of the source's width per second: the window never jumps."""
+    min_width: int = number(720, 16, 4320, even=True)
+    """Output at least this wide (720x1280 for 9:16) where that needs no more than ``max_upscale``."""
+    max_upscale: float = number(1.25, 1.0, 4.0)
+
+    def output_size(self, crop_w: int, crop_h: int, aspect: str) -> tuple[int, int]:
+        """The reel's size: the crop's own, raised to :attr:`min_width` wide (720x1280 for 9:16)
+        where that needs no more than :attr:`max_upscale` (a 1080p source's 606x1080 crop), so a
+        phone gets a sharp picture and a small source is not blown up."""
+        if crop_w >= self.min_width or crop_w * self.max_upscale < self.min_width:
+            return crop_w, crop_h
+        w, h = self.min_width, int(self.min_width / ASPECTS[aspect])
+        return w - w % 2, h - h % 2
+
+
+ASPECTS: Mapping[str, Fraction] = MappingProxyType(
+    {"9:16": Fraction(9, 16), "4:5": Fraction(4, 5), "1:1": Fraction(1, 1)}
+)
+"""The social formats' shapes, width / height."""
+
+
+def crop_size(width: int, height: int, aspect: str) -> tuple[int, int]:
+    """The largest even-sized window of ``aspect`` (a key of :data:`ASPECTS`) in a picture."""
+    ratio = ASPECTS[aspect]
+    crop_w, crop_h = int(height * ratio), height
+    if crop_w > width:
+        crop_w, crop_h = width, int(width / ratio)
+    return crop_w - crop_w % 2, crop_h - crop_h % 2
 
 
 EDGE_TOLERANCE_S = 0.5

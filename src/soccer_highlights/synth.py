@@ -213,10 +213,13 @@ class PictureMaker:
 
     def __init__(self, plan: HalfPlan, cfg: SynthConfig, rng: np.random.Generator):
         self.plan, self.w, self.h = plan, cfg.width, cfg.height
+        self.world_w = max(PITCH_WORLD_W, 3 * self.w)
+        """The pitch is three pictures wide (1200 px at 224p), so the camera pans at any size."""
+        self.scale = self.w / SOCCERNET_224P[0]
         self.world = self._draw_world(rng)
         self.closeups = [self._draw_closeup(rng, i) for i in range(4)]
         n_players = 20
-        self.player_x = rng.uniform(100, PITCH_WORLD_W - 100, n_players)
+        self.player_x = rng.uniform(100, self.world_w - 100, n_players)
         self.player_y = rng.uniform(STAND_H + 20, self.h - 20, n_players)
         self.player_freq = rng.uniform(0.02, 0.08, (n_players, 2))
         self.player_phase = rng.uniform(0, 2 * np.pi, (n_players, 2))
@@ -241,20 +244,20 @@ class PictureMaker:
         """Highlights and event close-ups share one look on purpose: only the sound tells them apart."""
 
     def _draw_world(self, rng: np.random.Generator) -> np.ndarray:
-        world = np.zeros((self.h, PITCH_WORLD_W, 3), np.uint8)
-        stripes = (np.arange(PITCH_WORLD_W) // 60) % 2
+        world = np.zeros((self.h, self.world_w, 3), np.uint8)
+        stripes = (np.arange(self.world_w) // 60) % 2
         world[:, :] = np.where(stripes[:, None], [40, 150, 40], [34, 128, 34]).astype(np.uint8)
-        crowd = rng.integers(40, 120, (STAND_H, PITCH_WORLD_W, 1)).astype(np.uint8)
+        crowd = rng.integers(40, 120, (STAND_H, self.world_w, 1)).astype(np.uint8)
         world[:STAND_H] = np.repeat(crowd, 3, axis=2)
         world[STAND_H : STAND_H + 2] = 255
         world[self.h - 4 : self.h - 2] = 255
-        world[STAND_H:, PITCH_WORLD_W // 2 : PITCH_WORLD_W // 2 + 2] = 255
-        for x0 in (40, PITCH_WORLD_W - 130):
+        world[STAND_H:, self.world_w // 2 : self.world_w // 2 + 2] = 255
+        for x0 in (40, self.world_w - 130):
             world[70:72, x0 : x0 + 90] = 255
             world[self.h - 50 : self.h - 48, x0 : x0 + 90] = 255
             world[70 : self.h - 48, x0 : x0 + 2] = 255
             world[70 : self.h - 48, x0 + 88 : x0 + 90] = 255
-        for x0 in (8, PITCH_WORLD_W - 14):  # goal posts and net
+        for x0 in (8, self.world_w - 14):  # goal posts and net
             world[95 : self.h - 75, x0 : x0 + 6] = 235
         return world
 
@@ -270,7 +273,7 @@ class PictureMaker:
         return img
 
     def _camera_x(self, t: float) -> float:
-        span = PITCH_WORLD_W - self.w
+        span = self.world_w - self.w
         x = span / 2 + span / 2 * 0.8 * math.sin(2 * math.pi * t / 70.0)
         if len(self.highlight_times):
             i = int(np.argmin(np.abs(self.highlight_times - t)))
@@ -280,6 +283,15 @@ class PictureMaker:
                 mix = min(1.0, (BUILDUP_S - dt) / 1.5)
                 x = (1 - mix) * x + mix * goal_x
         return float(np.clip(x, 0, span))
+
+    def ball(self, t: float) -> tuple[int, int]:
+        """Where the ball is drawn in the wide shot (pixels of the picture): the action's ground truth
+        for tests of anything that follows the play (at 224p, 120 px either side of the centre)."""
+        x = self.w / 2 + 120 * self.scale * math.sin(t * 0.9)
+        return int(x), int(self.h / 2 + 40 * self.scale * math.sin(t * 1.3))
+
+    def in_closeup(self, t: float) -> bool:
+        return any(a <= t < b for a, b in self.closeup_spans)
 
     def frame(self, t: float) -> np.ndarray:
         for i, (a, b) in enumerate(self.closeup_spans):
@@ -294,9 +306,9 @@ class PictureMaker:
         for j, (x, y) in enumerate(zip(px.astype(int), py.astype(int), strict=True)):
             if 0 <= x < self.w - 6 and STAND_H <= y < self.h - 14:
                 view[y : y + 14, x : x + 6] = TEAM_COLOURS[j % 2]
-        ball_x = int(self.w / 2 + 120 * math.sin(t * 0.9))
-        ball_y = int(self.h / 2 + 40 * math.sin(t * 1.3))
-        view[ball_y : ball_y + 4, ball_x : ball_x + 4] = 255
+        ball_x, ball_y = self.ball(t)
+        size = max(4, round(4 * self.scale))
+        view[ball_y : ball_y + size, ball_x : ball_x + size] = 255
         if len(self.other_times) and np.min(np.abs(self.other_times - t)) < MEDIUM_SHOT_S / 2:
             crop = view[self.h // 4 : self.h // 4 + self.h // 2, self.w // 4 : self.w // 4 + self.w // 2]
             view = np.repeat(np.repeat(crop, 2, axis=0), 2, axis=1)

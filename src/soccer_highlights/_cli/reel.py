@@ -125,6 +125,14 @@ def reel(
     titles: Annotated[
         bool, typer.Option(help="Burn each segment's title into its picture as a lower third (28' Goal (2-0)).")
     ] = False,
+    aspect: Annotated[
+        str,
+        typer.Option(
+            help="The reel's shape: source (the broadcast's own), or 9:16 (shorts, reels, stories), 4:5 or 1:1, "
+            "cropped to a window that follows the play and pans smoothly (720x1280 for 9:16 where the source "
+            "allows; a smaller source keeps its own resolution).",
+        ),
+    ] = "source",
     crf: Annotated[int, typer.Option(help="x264 quality: lower is better and larger (18: visually lossless).")] = 23,
     preset: Annotated[
         str, typer.Option(help="x264 speed: ultrafast ... veryslow (slower: smaller files).")
@@ -147,7 +155,7 @@ def reel(
     from soccer_highlights.soccernet.classes import parse_class_list
 
     highlight_classes = parse_class_list(classes)
-    reel_config = _reel_config(resolution, fps, crf, preset)
+    reel_config = _reel_config(resolution, fps, crf, preset, aspect)
     extras = {"exports": parse_formats(export) if export else [], "clips": clips, "titles": titles}
     if segments is not None:
         if model is not None or predictions is not None:
@@ -195,7 +203,7 @@ def reel(
     print(outputs.reel.path if outputs.reel else outputs.segments)
 
 
-def _reel_config(resolution: str | None, fps: float | None, crf: int, preset: str):
+def _reel_config(resolution: str | None, fps: float | None, crf: int, preset: str, aspect: str = "source"):
     from soccer_highlights.config import ReelConfig
 
     width = height = None
@@ -204,7 +212,7 @@ def _reel_config(resolution: str | None, fps: float | None, crf: int, preset: st
             width, height = (int(x) for x in resolution.lower().split("x"))
         except ValueError:
             raise ConfigError(f"--resolution must be WIDTHxHEIGHT, e.g. 1280x720; got {resolution!r}") from None
-    return ReelConfig(width=width, height=height, fps=fps, crf=crf, preset=preset)
+    return ReelConfig(width=width, height=height, fps=fps, crf=crf, preset=preset, aspect=aspect)
 
 
 def _print_summary(found: Highlights, highlight_classes: frozenset[str]) -> None:

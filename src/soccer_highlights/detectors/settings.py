@@ -22,6 +22,7 @@ from soccer_highlights.config import (
     ExportConfig,
     PredictionsConfig,
     ReelConfig,
+    ReframeConfig,
     SegmentConfig,
     Settings,
 )
@@ -29,7 +30,7 @@ from soccer_highlights.crowd.config import ExcitementConfig
 from soccer_highlights.scoreboard.config import ScoreboardConfig
 
 SETTINGS: dict[str, tuple[type[Checked], ...]] = {
-    "shared": (AudioConfig, SegmentConfig, ReelConfig, PredictionsConfig, ExportConfig, Settings),
+    "shared": (AudioConfig, SegmentConfig, ReelConfig, ReframeConfig, PredictionsConfig, ExportConfig, Settings),
     "crowd": (ExcitementConfig,),
     "commentary": (TranscribeConfig, CommentaryConfig),
     "audiovisual": (VideoFeatureSettings, AudioFeatureSettings, WindowSpec, TrainConfig, DetectConfig),

@@ -58,12 +58,15 @@ def cut_clip(
     has_audio: bool,
     exact_seek: bool = True,
     title: str | None = None,
+    crop: str | None = None,
 ) -> None:
     """Write ``source[start_s:end_s]`` to ``dest`` (Matroska: H.264 and PCM), re-encoded to ``spec``,
     atomically. ``exact_seek`` says the container's index lands a seek on the keyframe before the
     start (see :attr:`MediaInfo.seeks_exactly`); without it the cut decodes from
     :data:`SEEK_PREROLL_S` earlier and trims after decoding, so no picture at its start is lost.
-    ``title`` is burnt in as a lower third (white on a dark box, a twentieth of the picture high)."""
+    ``title`` is burnt in as a lower third (white on a dark box, a twentieth of the picture high);
+    ``crop`` (an ffmpeg ``crop`` filter, times from the cut's start: see
+    :meth:`soccer_highlights.media.reframe.CropPath.ffmpeg_filter`) is applied before scaling."""
     if not spec.resolved:
         info = probe(source)
         spec = spec.for_source(info.width, info.height, info.fps)
@@ -87,7 +90,8 @@ def cut_clip(
             f"x=w/20:y=h-h/8-th"
         )
     video_filter = (
-        f"{trim_v}{deinterlace}scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,"
+        f"{trim_v}{deinterlace}{crop + ',' if crop else ''}"
+        f"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,"
         f"setsar=1,fps={spec.rate}:start_time=0,tpad=stop_mode=clone:stop_duration={duration:.6f}{lower_third}"
     )
     layout = "stereo" if spec.channels == 2 else "mono"

@@ -23,6 +23,7 @@ from soccer_highlights.fileio import atomic_path, clean_stale_partials, quick_id
 from soccer_highlights.media.cut import concat_clips, cut_clip
 from soccer_highlights.media.ffmpeg import ffmpeg_path, run_ffmpeg, stop_ffmpeg
 from soccer_highlights.media.probe import probe
+from soccer_highlights.media.reframe import follow_play
 from soccer_highlights.media.verify import stream_counts
 from soccer_highlights.output.chapters import ffmetadata
 
@@ -97,9 +98,15 @@ def write_reel(
             log.warning("%s: a cached cut is damaged (%s); cutting it again", clips[i], problem)
             clips[i].unlink()
         half = halves[segments[i].half]
+        crop = None
+        if spec.aspect != "source":  # a window that follows the play, found on this segment's own frames
+            info = infos[half.half]
+            path = follow_play(videos[half.half], segments[i].start_s, segments[i].end_s,
+                               (info.width or spec.width, info.height or spec.height), spec.aspect)  # fmt: skip
+            crop = path.ffmpeg_filter(info.height or spec.height)
         cut_clip(
             videos[half.half], segments[i].start_s, segments[i].end_s, clips[i], spec, half.has_audio,
-            exact[half.half], shown[i],
+            exact[half.half], shown[i], crop,
         )  # fmt: skip
         problem = _clip_problem(clips[i], durations[i], spec.fps)
         if problem is not None:
