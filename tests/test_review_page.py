@@ -117,6 +117,31 @@ def test_the_review_page_of_a_real_reel_seeks_drops_and_saves(browser, joined_re
     expected = sum(s["end_s"] - s["start_s"] for s in edited["segments"])
     assert abs(probe(recut / "reel.mp4").duration_s - expected) <= 0.1 * len(edited["segments"])
 
+    # the page's own timelines of the edit equal what `reel --segments ... --export` writes, to the frame
+    pytest.importorskip("opentimelineio")
+    from soccer_highlights.output.editorial import read_timeline
+
+    browser.find_element("id", "export-otio").click()
+    browser.find_element("id", "export-edl").click()
+    exported = [browser.downloads / "reel_timeline.edited.otio", browser.downloads / "reel_timeline.edited.edl"]
+    for _ in range(100):
+        if all(p.is_file() for p in exported):
+            break
+        time.sleep(0.05)
+    result = run_cli("reel", str(video), "--segments", str(saved), "--out", str(tmp_path / "x"), "--export",
+                     "otio,edl", "--plan-only")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rate = probe(video).fps
+    for page_file, cli_file in zip(exported, ("reel_timeline.otio", "reel_timeline.edl"), strict=True):
+        ours, theirs = read_timeline(page_file, rate), read_timeline(tmp_path / "x" / cli_file, rate)
+        page_clips, cli_clips = list(ours.video_tracks()[0]), list(theirs.video_tracks()[0])
+        assert len(page_clips) == len(edited["segments"]) == len(cli_clips)
+        for a, b in zip(page_clips, cli_clips, strict=True):
+            assert a.source_range.start_time.value == b.source_range.start_time.value, page_file.name
+            assert a.source_range.duration.value == b.source_range.duration.value, page_file.name
+            assert a.name.strip() == b.name.strip()
+            assert a.media_reference.target_url == b.media_reference.target_url
+
 
 def test_the_review_page_of_a_labelled_synthetic_game_shows_its_events(browser, synthetic_games, tmp_path) -> None:
     game = synthetic_games[0]

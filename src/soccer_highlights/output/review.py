@@ -63,6 +63,7 @@ def write_review(plan: Plan, out_dir: Path, reel_file: str | None, thumbnails: b
         "class_colours": CLASS_COLOURS,
         "reel_url": quote(reel_file) if reel_file else None,
         "reel_s": round(reel_s, 3),
+        "reel_fps": fps,
         "share_of_match": round(reel_s / plan.match_s, 4) if plan.match_s else 0.0,
     }
     template = resources.files("soccer_highlights.output").joinpath("review_page.html").read_text(encoding="utf-8")
@@ -82,7 +83,9 @@ def _half_json(half: Half, out_dir: Path) -> dict[str, Any]:
     return {
         "half": half.half,
         "duration_s": round(half.duration_s, 3),
+        "fps": half.fps,
         "video": str(half.video) if half.video else None,
+        "video_uri": half.video.resolve().as_uri() if half.video else None,
         "video_url": url,
     }
 
