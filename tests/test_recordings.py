@@ -163,3 +163,41 @@ def test_single_clips_in_one_folder_keep_a_transcript_each(tmp_path: Path) -> No
     assert find_transcript(first, 1).name == "1_asr.json"
     transcript_for(first, 1).write_text("{}")
     assert find_transcript(first, 1).name == "goal_asr.json", "its own transcript first"
+
+
+def test_the_chosen_audio_track_is_scored_and_cut(real_clips: Path, tmp_path: Path) -> None:
+    """A capture with two audio tracks: a tone first (another feed), the real commentary second,
+    tagged English. ``--audio-track eng`` scores and cuts the commentary; the default is the first."""
+    import numpy as np
+
+    import soccer_highlights as sh
+    from soccer_highlights.errors import MediaError
+    from soccer_highlights.media.decode import read_audio
+
+    clip = real_clips / CLIP30
+    video = tmp_path / "two_tracks.mkv"
+    _ffmpeg("-i", str(clip), "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=30",
+            "-map", "0:v", "-map", "1:a", "-map", "0:a", "-c:v", "copy", "-c:a", "aac", "-shortest",
+            "-metadata:s:a:0", "language=fra", "-metadata:s:a:1", "language=eng", str(video))  # fmt: skip
+    info = probe(video)
+    assert [t.language for t in info.audio_tracks] == ["fra", "eng"]
+    assert info.audio_track("eng") == 1 and info.audio_track("en") == 1 and info.audio_track(None) == 0
+    with pytest.raises(MediaError, match=r"no audio track in language 'spa'.*fra.*eng"):
+        info.audio_track("spa")
+
+    original = sh.highlights(clip, threshold=0.3).curves[0].scores
+    chosen = sh.highlights(video, threshold=0.3, audio_track="eng").curves[0].scores
+    first = sh.highlights(video, threshold=0.3).curves[0].scores
+    n = min(len(original), len(chosen))
+    assert np.corrcoef(original[:n], chosen[:n])[0, 1] > 0.95, "the commentary track is what was scored"
+    assert np.abs(first[:n] - original[:n]).max() > 0.1, "the default, the first track, is another sound"
+
+    out = tmp_path / "out"
+    result = run_cli("reel", str(video), "--out", str(out), "--audio-track", "eng", "--threshold", "0.3",
+                     "--no-scoreboard")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sound = read_audio(out / "reel.mp4", 16000)
+    spectrum = np.abs(np.fft.rfft(sound)) ** 2
+    tone = spectrum[np.abs(np.fft.rfftfreq(len(sound), 1 / 16000) - 440) < 5].sum() / spectrum.sum()
+    assert len(sound) > 16000 and tone < 0.05, "the reel carries the commentary, not the tone"
+    assert run_cli("reel", str(video), "--out", str(tmp_path / "x"), "--audio-track", "3").returncode != 0

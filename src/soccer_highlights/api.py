@@ -87,8 +87,17 @@ class Match:
             raise MediaError(f"{self.source}: no video for half {missing}; plan without video (plan_only) instead")
 
 
-def open_match(source: str | Path, labels: str | Path | None = None, predictions: Sequence[Prediction] = ()) -> Match:
+def open_match(
+    source: str | Path,
+    labels: str | Path | None = None,
+    predictions: Sequence[Prediction] = (),
+    audio_track: int | str | None = None,
+) -> Match:
     """A video file, or a SoccerNet game folder whose halves are joined in order into one reel.
+
+    ``audio_track`` names the match's sound where a file has several (a number from 0, or a
+    language tag such as ``eng``); by default the first, which a broadcast capture puts first. The
+    detectors score it, the transcriber hears it and the cuts keep it.
 
     A game folder without videos (a label tree) still opens when labels or predictions say which
     halves exist; each half's length then comes from its last event, for planning without video.
@@ -111,8 +120,9 @@ def open_match(source: str | Path, labels: str | Path | None = None, predictions
     halves: dict[int, Half] = {}
     for number, path in sorted(videos.items()):
         info = probe(path)
+        track = info.audio_track(audio_track) if info.has_audio else 0
         halves[number] = Half(
-            number, info.duration_s, path, info.has_audio, info.width, info.height, info.fps, info.interlaced
+            number, info.duration_s, path, info.has_audio, info.width, info.height, info.fps, info.interlaced, track
         )
     if not halves:
         events = list(game_labels.events) if game_labels else []
@@ -391,6 +401,7 @@ def highlights(
     segments: SegmentConfig | None = None,
     reel: ReelConfig | None = None,
     progress: ProgressCallback | None = None,
+    audio_track: int | str | None = None,
     **overrides: Any,
 ) -> Highlights:
     """Score every half of ``source`` with ``detector`` and plan the reel's segments; writes nothing.
@@ -399,6 +410,7 @@ def highlights(
     single ones by name (``threshold``, ``pad_before_s``, ``pad_after_s``, ``nms_window_s``,
     ``merge_gap_s``, ``budget_s``, ``auto_budget``, ...), checked like every setting. By default the
     reel is held to four minutes per 45 minutes of match (``auto_budget=False`` keeps every segment).
+    ``audio_track`` picks the match's sound where the video has several (see :func:`open_match`).
     """
     if isinstance(detector, str | DetectorSpec):
         detector = get_detector(detector)
@@ -409,7 +421,7 @@ def highlights(
             match = replace(match, labels=load_labels(labels))
     else:
         predictions = getattr(detector, "predictions", ())
-        match = open_match(source, labels, predictions)
+        match = open_match(source, labels, predictions, audio_track)
     settings = Settings(segments=segment_config, reel=reel_spec(reel, match))
     curves = []
     done_before = 0.0
@@ -428,14 +440,18 @@ def highlights(
 
 
 def highlights_from_segments(
-    source: str | Path, segments_file: str | Path, labels: str | Path | None = None, reel: ReelConfig | None = None
+    source: str | Path,
+    segments_file: str | Path,
+    labels: str | Path | None = None,
+    reel: ReelConfig | None = None,
+    audio_track: int | str | None = None,
 ) -> Highlights:
     """Exactly the segments of an edited ``segments.json`` (as ``review.html`` saves it), checked
     against the halves and lengths of ``source``; nothing is scored, nothing is left out."""
     from soccer_highlights.output.document import read_segments_document
 
     document = read_segments_document(segments_file)
-    match = open_match(source, labels)
+    match = open_match(source, labels, audio_track=audio_track)
     for i, seg in enumerate(document.segments):
         where = f"{document.path}: segment {i} (half {seg.half}, {seg.start_s:.2f}-{seg.end_s:.2f} s)"
         if seg.half not in match.halves:

@@ -120,13 +120,16 @@ def transcribe_tree(
     on_video: Callable[[TranscriptResult], None] | None = None,
     cluster: ClusterConfig | None = None,
     on_seconds: Callable[[str, float, float], None] | None = None,
+    audio_track: int | str | None = None,
 ) -> list[TranscriptResult]:
-    """``{1,2}_asr.json`` beside every half video under ``root`` (or one video), cached against it."""
+    """``{1,2}_asr.json`` beside every half video under ``root`` (or one video), cached against it;
+    ``audio_track`` picks the commentary's track where a video has several."""
     from soccer_highlights.commentary.transcribe import transcribe_one
 
-    calls = [(str(v), (str(v), model, language, force)) for v in half_videos(root)]
-    if cluster is None and on_seconds is not None:
-        calls = [(name, (*args, partial(on_seconds, name))) for name, args in calls]
+    def report(name: str) -> Callable[[float, float], None] | None:
+        return partial(on_seconds, name) if cluster is None and on_seconds is not None else None
+
+    calls = [(str(v), (str(v), model, language, force, report(str(v)), audio_track)) for v in half_videos(root)]
     return _run(transcribe_one, calls, cluster, on_video, lambda name, error: TranscriptResult(name, failed=error))
 
 

@@ -39,6 +39,9 @@ class Half:
     fps: float | None = None
     """The video's picture size and frame rate, where it was probed (what the reel keeps by default)."""
     interlaced: bool = False
+    audio_track: int = 0
+    """Which of the video's audio streams is the match's sound (0: the first): scored, transcribed
+    and cut, all the same one."""
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,14 @@ def transcribe(
         str | None, typer.Option(help="The commentary's language (en, es, de, fr, it, ru, ...); default: detected.")
     ] = None,
     force: Annotated[bool, typer.Option(help="Transcribe again where a transcript exists.")] = False,
+    audio_track: Annotated[
+        str | None,
+        typer.Option(
+            help="The commentary's audio track where a video has several: a number from 0 or a language tag "
+            "(eng, spa, ...). [default: the first track]",
+            show_default=False,
+        ),
+    ] = None,
     ray: RayOption = None,
     cpus_per_task: CpusOption = 2.0,
 ) -> None:
@@ -140,7 +148,9 @@ def transcribe(
             if result.cached
             else f"wrote {escape(result.transcript)} ({result.lines} lines)"
         ),
-        lambda on_video, on_seconds: transcribe_tree(root, asr_model, language, force, on_video, cluster, on_seconds),
+        lambda on_video, on_seconds: transcribe_tree(
+            root, asr_model, language, force, on_video, cluster, on_seconds, audio_track
+        ),
     )
 
 

@@ -125,6 +125,14 @@ def reel(
     titles: Annotated[
         bool, typer.Option(help="Burn each segment's title into its picture as a lower third (28' Goal (2-0)).")
     ] = False,
+    audio_track: Annotated[
+        str | None,
+        typer.Option(
+            help="The match's sound where the video has several audio tracks: a number from 0 or a language tag "
+            "(eng, spa, ...). Scored, transcribed and cut, all the same one. [default: the first track]",
+            show_default=False,
+        ),
+    ] = None,
     aspect: Annotated[
         str,
         typer.Option(
@@ -162,7 +170,7 @@ def reel(
             raise ConfigError("--segments cuts a saved list: it takes no --model or --predictions")
         with OutputLock(out), progress_bars() as bar:
             check_outputs(out, force, plan_only)
-            found = highlights_from_segments(video, segments, labels, reel=reel_config)
+            found = highlights_from_segments(video, segments, labels, reel=reel_config, audio_track=audio_track)
             bars = progress_callback(bar)
             outputs = found.write(out, force=force, plan_only=plan_only, progress=bars, **extras)
         for warning in found.warnings:
@@ -180,7 +188,9 @@ def reel(
         from soccer_highlights.commentary.transcribe import ensure_transcripts
 
         with progress_bars() as bar:
-            ensure_transcripts(video, asr_model, per_video(bar, lambda name: f"transcribing {Path(name).name}"))
+            ensure_transcripts(
+                video, asr_model, per_video(bar, lambda name: f"transcribing {Path(name).name}"), audio_track
+            )
         spec = spec.with_part(DetectorSpec("commentary"))
     given = {
         "threshold": threshold,
@@ -193,7 +203,9 @@ def reel(
     with OutputLock(out), progress_bars() as bar:  # held from the start: a second run fails before scoring
         check_outputs(out, force, plan_only)
         on_progress = progress_callback(bar)
-        found = highlights(video, spec, labels=labels, reel=reel_config, progress=on_progress, **overrides)
+        found = highlights(
+            video, spec, labels=labels, reel=reel_config, progress=on_progress, audio_track=audio_track, **overrides
+        )
         outputs = found.write(out, force=force, plan_only=plan_only, progress=on_progress, **extras)
     for warning in found.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)

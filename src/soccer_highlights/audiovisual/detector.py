@@ -145,7 +145,7 @@ class LearnedDetector:
     def features(self, half: Half, progress: ProgressFn | None = None) -> HalfFeatures:
         if half.video is None:
             raise MediaError(f"half {half.half}: the audio-visual model needs the video file")
-        feats = self.extractor.ensure(half.video, progress)
+        feats = self.extractor.ensure(half.video, progress, audio_track=half.audio_track)
         expected = self.hparams["feature_settings"]["weights_id"]
         if not self.finetuned and self.extractor.backbone.weights_id != expected:
             raise MediaError(

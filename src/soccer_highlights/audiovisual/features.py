@@ -89,16 +89,19 @@ class FeatureExtractor:
             self._backbone = get_backbone(vs.backbone, vs.weights, self.device)
         return self._backbone
 
-    def entries(self, video: Path) -> tuple[CacheEntry, CacheEntry]:
+    def entries(self, video: Path, audio_track: int = 0) -> tuple[CacheEntry, CacheEntry]:
         video_key = settings_key(self.video_settings, weights=self.backbone.weights_id)
         v = entry_for(video, "video", video_key, self.cache_root)
-        a = entry_for(video, "audio", settings_key(self.audio_settings), self.cache_root)
+        extra = {"audio_track": audio_track} if audio_track else {}  # track 0 keeps the caches made before tracks
+        a = entry_for(video, "audio", settings_key(self.audio_settings, **extra), self.cache_root)
         return v, a
 
-    def is_cached(self, video: Path) -> bool:
-        return all(e.done for e in self.entries(video))
+    def is_cached(self, video: Path, audio_track: int = 0) -> bool:
+        return all(e.done for e in self.entries(video, audio_track))
 
-    def ensure(self, video: Path, progress: ProgressFn | None = None, with_video: bool = True) -> HalfFeatures:
+    def ensure(
+        self, video: Path, progress: ProgressFn | None = None, with_video: bool = True, audio_track: int = 0
+    ) -> HalfFeatures:
         """The half's features, computed and cached where missing, loaded (memory-mapped) otherwise.
 
         ``with_video=False`` computes the spectrogram alone (the video rows are then empty), for
@@ -108,9 +111,9 @@ class FeatureExtractor:
         info = probe(video)
         if not info.has_audio:
             raise MediaError(f"{video}: has no audio track; the audio-visual model needs one")
-        v_entry, a_entry = self.entries(video)
+        v_entry, a_entry = self.entries(video, audio_track)
         with OutputLock(a_entry.array_path.parent, f".{video.name}.lock"):  # one run per half's entries
-            return self._ensure(video, info, v_entry, a_entry, progress, with_video)
+            return self._ensure(video, info, v_entry, a_entry, progress, with_video, audio_track)
 
     def _ensure(
         self,
@@ -120,6 +123,7 @@ class FeatureExtractor:
         a_entry: CacheEntry,
         progress: ProgressFn | None,
         with_video: bool,
+        audio_track: int = 0,
     ) -> HalfFeatures:
         clean_stale_partials(a_entry.array_path.parent)
         for entry in (v_entry, a_entry):
@@ -127,7 +131,7 @@ class FeatureExtractor:
 
         def save_audio() -> None:
             meta = self._meta(video, info.duration_s, asdict(self.audio_settings))
-            if not a_entry.save_rows(self._audio_blocks(video), meta):
+            if not a_entry.save_rows(self._audio_blocks(video, audio_track), meta):
                 raise MediaError(f"{video}: no audio could be decoded")
 
         # The spectrogram is worked out in a thread of its own while the frames are embedded: its
@@ -150,9 +154,10 @@ class FeatureExtractor:
     def _meta(self, video: Path, duration_s: float, settings: dict) -> dict:
         return {"video": str(video), "duration_s": duration_s, "settings": settings}
 
-    def _audio_blocks(self, video: Path) -> Iterator[np.ndarray]:
+    def _audio_blocks(self, video: Path, audio_track: int = 0) -> Iterator[np.ndarray]:
         s = self.audio_settings
-        return stream_logmel(iter_audio(video, s.sample_rate), s.sample_rate, s.hop_s, s.n_fft, s.n_mels)
+        chunks = iter_audio(video, s.sample_rate, track=audio_track)
+        return stream_logmel(chunks, s.sample_rate, s.hop_s, s.n_fft, s.n_mels)
 
     def _video_blocks(self, video: Path, duration_s: float, progress: ProgressFn | None) -> Iterator[np.ndarray]:
         for times, frames in _batches_in_background(self._frame_batches(video)):

@@ -126,6 +126,7 @@ def transcribe_video(
     progress: Callable[[float], None] | None = None,
     threads: int = 0,
     vad: bool = False,
+    audio_track: int = 0,
 ) -> list[Line]:
     """The commentary of ``video`` as timed lines, seconds from the video's start.
 
@@ -169,7 +170,7 @@ def transcribe_video(
         )
 
     try:
-        for chunk in iter_audio(video, SAMPLE_RATE):
+        for chunk in iter_audio(video, SAMPLE_RATE, track=audio_track):
             buffer.append(chunk.samples)
             if chunk.end_s - start_s >= CHUNK_S:
                 flush(start_s)
@@ -199,6 +200,7 @@ def transcribe_one(
     language: str | None,
     force: bool,
     on_seconds: Callable[[float, float], None] | None = None,
+    audio_track: int | str | None = None,
 ) -> TranscriptResult:
     """One half video's transcript, beside it; kept when it was made from this very video and model
     (or came from elsewhere, as SoccerNet-Echoes' do), made again only with ``force`` otherwise."""
@@ -206,22 +208,30 @@ def transcribe_one(
     half = half_of_video(path) or 1
     dest = transcript_for(path, half)
     source = dest.with_name(f".{dest.stem}.source.json")
+    info = probe(path)
+    track = info.audio_track(audio_track)
     wanted = {"video": path.name, "identity": quick_identity(path), "model": model, "language": language}
+    if track:  # the first track's records stay as they were before tracks could be chosen
+        wanted["audio_track"] = track
     if dest.is_file() and not force:
         if not source.is_file():  # a transcript from elsewhere (SoccerNet-Echoes): used as it is
             return TranscriptResult(video, str(dest), None, cached=True)
         if json.loads(source.read_text(encoding="utf-8")) == wanted:
             return TranscriptResult(video, str(dest), None, cached=True)
         refuse_overwrite(dest, force)  # made from another video or model: the user decides
-    length = probe(path).duration_s
-    lines = transcribe_video(path, model, language, (lambda t: on_seconds(t, length)) if on_seconds else None)
+    length = info.duration_s
+    report = (lambda t: on_seconds(t, length)) if on_seconds else None
+    lines = transcribe_video(path, model, language, report, audio_track=track)
     write_transcript(dest, lines)
     atomic_write_json(source, wanted)
     return TranscriptResult(video, str(dest), len(lines))
 
 
 def ensure_transcripts(
-    source: str | Path, model: str = "base", on_seconds: Callable[[str, float, float], None] | None = None
+    source: str | Path,
+    model: str = "base",
+    on_seconds: Callable[[str, float, float], None] | None = None,
+    audio_track: int | str | None = None,
 ) -> list[TranscriptResult]:
     """A transcript beside every half video of ``source`` (made where missing, kept where it is
     current), as ``reel --commentary`` needs before the commentary detector can score; the first
@@ -231,7 +241,7 @@ def ensure_transcripts(
         name = str(video)
         progress = (lambda done, total, n=name: on_seconds(n, done, total)) if on_seconds else None
         try:
-            results.append(transcribe_one(name, model, None, False, progress))
+            results.append(transcribe_one(name, model, None, False, progress, audio_track))
         except (MediaError, ConfigError) as exc:
             raise InputError(f"{video}: could not be transcribed: {exc}") from exc
     return results

@@ -54,7 +54,7 @@ class AudioExcitementDetector:
         window = np.hanning(frame_len).astype(np.float32)
         loudness: list[np.ndarray] = []
         crowd: list[np.ndarray] = []
-        chunks = reporting(iter_audio(half.video, sr, self.audio.chunk_s), progress)
+        chunks = reporting(iter_audio(half.video, sr, self.audio.chunk_s, half.audio_track), progress)
         for frames in stream_frames(chunks, frame_len, hop=frame_len):
             loudness.append(decibels(np.mean(frames**2, axis=1)))
             crowd.append(decibels(power_spectrum(frames, window, n_fft)[:, band].sum(axis=1) / n_fft))
@@ -63,7 +63,7 @@ class AudioExcitementDetector:
         return np.concatenate(loudness), np.concatenate(crowd)
 
     def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve:
-        key = (half.half, str(half.video), half.duration_s)
+        key = (half.half, str(half.video), half.duration_s, half.audio_track)
         if key not in self._curves:
             self._curves[key] = self._score(half, progress)
         elif progress:

@@ -59,6 +59,7 @@ def cut_clip(
     exact_seek: bool = True,
     title: str | None = None,
     crop: str | None = None,
+    audio_track: int = 0,
 ) -> None:
     """Write ``source[start_s:end_s]`` to ``dest`` (Matroska: H.264 and PCM), re-encoded to ``spec``,
     atomically. ``exact_seek`` says the container's index lands a seek on the keyframe before the
@@ -66,7 +67,8 @@ def cut_clip(
     :data:`SEEK_PREROLL_S` earlier and trims after decoding, so no picture at its start is lost.
     ``title`` is burnt in as a lower third (white on a dark box, a twentieth of the picture high);
     ``crop`` (an ffmpeg ``crop`` filter, times from the cut's start: see
-    :meth:`soccer_highlights.media.reframe.CropPath.ffmpeg_filter`) is applied before scaling."""
+    :meth:`soccer_highlights.media.reframe.CropPath.ffmpeg_filter`) is applied before scaling;
+    ``audio_track`` picks the sound among the source's audio streams (0: the first)."""
     if not spec.resolved:
         info = probe(source)
         spec = spec.for_source(info.width, info.height, info.fps)
@@ -98,7 +100,7 @@ def cut_clip(
     audio_filter = f"{trim_a}aresample={spec.sample_rate}:async=1:first_pts=0,apad,atrim=duration={duration:.6f}"
     inputs = ["-ss", f"{seek_s:.6f}", "-i", ffmpeg_path(source)]
     if has_audio:
-        audio_map = "0:a:0"
+        audio_map = f"0:a:{audio_track}"
     else:  # a silent track, so every clip of the reel has the same streams
         inputs += ["-f", "lavfi", "-i", f"anullsrc=r={spec.sample_rate}:cl={layout}"]
         audio_map = "1:a:0"

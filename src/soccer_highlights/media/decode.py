@@ -171,8 +171,10 @@ def iter_audio(
     path: str | Path,
     sample_rate: int,
     chunk_s: float = 10.0,
+    track: int = 0,
 ) -> Iterator[AudioChunk]:
-    """Yield the first audio track as mono float32 chunks of ``chunk_s`` seconds (the last shorter).
+    """Yield audio track ``track`` (0: the first) as mono float32 chunks of ``chunk_s`` seconds (the
+    last shorter).
 
     Sample ``i`` of the stream is at ``i / sample_rate`` seconds from the origin: a late-starting
     track is padded with silence at the front and any gap in its timestamps is filled, so counting
@@ -183,7 +185,9 @@ def iter_audio(
     with open_container(path) as container:
         if not container.streams.audio:
             raise MediaError(f"{path}: has no audio stream")
-        stream = container.streams.audio[0]
+        if not 0 <= track < len(container.streams.audio):
+            raise MediaError(f"{path}: no audio track {track} (it has {len(container.streams.audio)})")
+        stream = container.streams.audio[track]
         origin = origin_s(container)
         resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
         pending: list[np.ndarray] = []
@@ -227,10 +231,12 @@ def iter_audio(
         yield from flush(final=True)
 
 
-def read_audio(path: str | Path, sample_rate: int, start_s: float = 0.0, end_s: float | None = None) -> np.ndarray:
+def read_audio(
+    path: str | Path, sample_rate: int, start_s: float = 0.0, end_s: float | None = None, track: int = 0
+) -> np.ndarray:
     """A short stretch of audio as one array (for tests and short windows, not whole halves)."""
     parts = []
-    for chunk in iter_audio(path, sample_rate):
+    for chunk in iter_audio(path, sample_rate, track=track):
         if end_s is not None and chunk.start_s >= end_s:
             break
         if chunk.end_s <= start_s:

@@ -11,6 +11,21 @@ from soccer_highlights.errors import MediaError
 
 
 @dataclass(frozen=True)
+class AudioTrack:
+    """One audio stream of a file: its place among the audio streams, language tag and layout."""
+
+    index: int
+    language: str | None
+    channels: int
+    codec: str
+    title: str | None = None
+
+    def describe(self) -> str:
+        what = ", ".join(x for x in (self.language, self.title) if x)
+        return f"{self.index} ({self.codec}, {self.channels} ch{', ' + what if what else ''})"
+
+
+@dataclass(frozen=True)
 class MediaInfo:
     path: Path
     duration_s: float
@@ -26,6 +41,30 @@ class MediaInfo:
     """The stream says its pictures are interlaced fields (``tt``, ``bb``, ``tb``, ``bt``)."""
     container: str = ""
     """The demuxer's name (``matroska,webm``, ``mov,mp4,m4a,3gp,3g2,mj2``, ``mpegts``, ...)."""
+    audio_tracks: tuple[AudioTrack, ...] = ()
+    """Every audio stream, in the file's order (``sample_rate`` and ``channels`` above are the first's)."""
+
+    def audio_track(self, want: int | str | None) -> int:
+        """The index (among the audio streams) of the track ``want`` names: a number from 0, or a
+        language tag as the file writes it (``eng``, ``spa``; ``en`` matches ``eng``). None is the
+        first track, the broadcast's main sound in nearly every capture."""
+        if want is None or (isinstance(want, str) and want.strip() == ""):
+            return 0
+        if not self.audio_tracks:
+            raise MediaError(f"{self.path}: has no audio track to choose from")
+        listed = ", ".join(t.describe() for t in self.audio_tracks)
+        text = str(want).strip()
+        if text.isdigit():
+            index = int(text)
+            if index >= len(self.audio_tracks):
+                raise MediaError(f"{self.path}: no audio track {index} (it has {listed})")
+            return index
+        code = text.lower()
+        for track in self.audio_tracks:
+            language = (track.language or "").lower()
+            if language and (language == code or language.startswith(code) or code.startswith(language)):
+                return track.index
+        raise MediaError(f"{self.path}: no audio track in language {text!r} (it has {listed})")
 
     @property
     def seeks_exactly(self) -> bool:
@@ -77,7 +116,16 @@ def probe(path: str | Path) -> MediaInfo:
             audio_codec=audio.codec_context.name if audio else None,
             container=container.format.name,
             interlaced=_interlaced(video),
+            audio_tracks=tuple(
+                AudioTrack(i, _tag(a, "language"), a.codec_context.channels, a.codec_context.name, _tag(a, "title"))
+                for i, a in enumerate(container.streams.audio)
+            ),
         )
+
+
+def _tag(stream: av.stream.Stream, name: str) -> str | None:
+    value = (stream.metadata or {}).get(name) or (stream.metadata or {}).get(name.upper())
+    return None if value in (None, "", "und") else str(value)
 
 
 def _interlaced(video: av.video.stream.VideoStream) -> bool:

@@ -41,14 +41,21 @@ class ReelResult:
 
 
 def clip_name(
-    seg: Segment, source: Path, spec: ReelConfig, identity: str | None = None, title: str | None = None
+    seg: Segment,
+    source: Path,
+    spec: ReelConfig,
+    identity: str | None = None,
+    title: str | None = None,
+    audio_track: int = 0,
 ) -> str:
     """A cut's name in the clip cache: its half and times, and a digest of everything that makes it
     (the source's path and content identity, the times, the spec), so a replaced video never
     lends its cuts to another."""
     identity = identity or quick_identity(source)
     key = json.dumps(
-        [str(source.resolve()), identity, seg.half, seg.start_s, seg.end_s, asdict(spec)] + ([title] if title else [])
+        [str(source.resolve()), identity, seg.half, seg.start_s, seg.end_s, asdict(spec)]
+        + ([title] if title else [])
+        + ([f"audio track {audio_track}"] if audio_track else [])
     )
     digest = hashlib.sha1(key.encode()).hexdigest()[:12]
     return f"h{seg.half}_{seg.start_s:09.2f}_{seg.end_s:09.2f}_{digest}.mkv"
@@ -85,7 +92,7 @@ def write_reel(
         spec = spec.for_source(first.width, first.height, first.fps)
     shown = list(burnt_titles) if burnt_titles is not None else [None] * len(segments)
     clips = [
-        cache / clip_name(seg, videos[seg.half], spec, identities[seg.half], title)
+        cache / clip_name(seg, videos[seg.half], spec, identities[seg.half], title, halves[seg.half].audio_track)
         for seg, title in zip(segments, shown, strict=True)
     ]
     durations = [end - start for start, end in (frame_aligned(s.start_s, s.end_s, spec.fps) for s in segments)]
@@ -106,7 +113,7 @@ def write_reel(
             crop = path.ffmpeg_filter(info.height or spec.height)
         cut_clip(
             videos[half.half], segments[i].start_s, segments[i].end_s, clips[i], spec, half.has_audio,
-            exact[half.half], shown[i], crop,
+            exact[half.half], shown[i], crop, half.audio_track,
         )  # fmt: skip
         problem = _clip_problem(clips[i], durations[i], spec.fps)
         if problem is not None:
