@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,41 @@ def test_a_reel_that_listens_to_the_commentary_ranks_the_goal_first_and_shows_bo
     words = found.curves[0].components[1].scores
     assert words[int(spans["clip0"][0]) : int(spans["clip0"][1])].max() > 0.2, "the commentated chance in clip0"
     assert (out / "timeline.png").is_file()
+
+
+def test_sound_with_no_speech_gives_no_transcript_and_a_clear_error(tmp_path: Path) -> None:
+    """Crowd-like noise and a tone, no voice: Whisper invents lines there ("We are the people of the
+    world." x123); they must not be saved and read as commentary."""
+    from soccer_highlights.media.ffmpeg import ffmpeg_exe
+
+    video = tmp_path / "1_224p.mkv"
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=c=green:s=320x180:r=25:d=60",
+         "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.3:duration=60:sample_rate=48000",
+         "-f", "lavfi", "-i", "sine=frequency=220:duration=60:sample_rate=48000",
+         "-filter_complex", "[1:a][2:a]amix=inputs=2[a]", "-map", "0:v", "-map", "[a]",
+         "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(video)],
+        check=True,
+    )  # fmt: skip
+    result = run_cli("transcribe", str(video), "--asr-model", "tiny.en")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "1_asr.json").exists(), "no transcript of invented lines"
+    assert "no speech heard" in result.stdout + result.stderr
+    reel = run_cli("reel", str(video), "--out", str(tmp_path / "out"), "--commentary", "--asr-model", "tiny.en")
+    assert reel.returncode != 0 and "no commentary in its sound" in reel.stderr
+    assert not (tmp_path / "1_asr.json").exists()
+
+
+def test_a_looped_made_up_line_is_not_commentary_and_real_commentary_is() -> None:
+    from soccer_highlights.commentary.transcribe import heard, is_commentary
+    from soccer_highlights.soccernet.transcripts import Line, load_transcript
+
+    looped = [Line(2.0 * i, 2.0 * i + 2, "We are the people of the world.") for i in range(123)]
+    assert not is_commentary(looped) and not is_commentary([Line(0, 1, "...")])
+    echoes = Path(__file__).resolve().parents[2] / "shared/data/soccernet-echoes-sample"
+    real = sorted(echoes.rglob("1_asr.json"))
+    if real:  # a real half's commentary (SoccerNet-Echoes), repeats and all, is commentary
+        assert is_commentary(load_transcript(real[0]))
+    assert not heard(no_speech_prob=0.9, avg_logprob=-1.5, compression_ratio=1.2)
+    assert not heard(no_speech_prob=0.1, avg_logprob=-0.2, compression_ratio=3.0)
+    assert heard(no_speech_prob=0.7, avg_logprob=-0.3, compression_ratio=1.5), "a shout over the crowd is kept"

@@ -146,6 +146,8 @@ def transcribe(
         lambda result: (
             f"kept: {escape(result.transcript)}"
             if result.cached
+            else f"no speech heard in {escape(result.video)}: no transcript written"
+            if result.no_speech
             else f"wrote {escape(result.transcript)} ({result.lines} lines)"
         ),
         lambda on_video, on_seconds: transcribe_tree(

@@ -16,7 +16,7 @@ import importlib
 import json
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,7 +166,9 @@ def transcribe_video(
             temperature=0.0,  # greedy only: the fallback to sampling made the same sound read differently
         )
         lines.extend(
-            Line(chunk_start + s.start, chunk_start + s.end, s.text.strip()) for s in segments if s.text.strip()
+            Line(chunk_start + s.start, chunk_start + s.end, s.text.strip())
+            for s in segments
+            if s.text.strip() and heard(s.no_speech_prob, s.avg_logprob, s.compression_ratio)
         )
 
     try:
@@ -192,6 +194,31 @@ class TranscriptResult:
     lines: int | None = None
     cached: bool = False
     failed: str | None = None
+    no_speech: bool = False
+    """Whisper heard no commentary (music, crowd, silence): no transcript was written."""
+
+
+NO_SPEECH_P, LOW_LOGPROB, HIGH_COMPRESSION = 0.6, -1.0, 2.4
+"""Whisper's own rules for a line it made up: likely no speech and a low word probability together,
+or text so repetitive that it compresses more than 2.4 times."""
+MIN_DISTINCT_LINES = 5
+"""Commentary says many different things; Whisper looping on crowd noise says one or two
+(``We are the people of the world.`` x123). Real transcripts loop too ("Mike Dean" 599 times in one
+SoccerNet-Echoes half), but among hundreds of other lines."""
+
+
+def heard(no_speech_prob: float, avg_logprob: float, compression_ratio: float) -> bool:
+    """Whether Whisper's line is speech by its own measures (see :data:`NO_SPEECH_P`)."""
+    made_up = no_speech_prob > NO_SPEECH_P and avg_logprob < LOW_LOGPROB
+    return not made_up and compression_ratio <= HIGH_COMPRESSION
+
+
+def is_commentary(lines: Sequence[Line]) -> bool:
+    """Whether the lines read like someone talking: a few lines, or many that are not one or two
+    lines looped (see :data:`MIN_DISTINCT_LINES`)."""
+    texts = [" ".join(line.text.lower().split()).strip(" .!?,") for line in lines]
+    texts = [t for t in texts if t]
+    return 0 < len(texts) <= MIN_DISTINCT_LINES or len(set(texts)) >= MIN_DISTINCT_LINES
 
 
 def transcribe_one(
@@ -222,6 +249,9 @@ def transcribe_one(
     length = info.duration_s
     report = (lambda t: on_seconds(t, length)) if on_seconds else None
     lines = transcribe_video(path, model, language, report, audio_track=track)
+    if not is_commentary(lines):  # saved, it would be read as commentary and shown as such
+        log.warning("%s: no speech heard (%d lines Whisper made up); no transcript written", path, len(lines))
+        return TranscriptResult(video, None, 0, no_speech=True)
     write_transcript(dest, lines)
     atomic_write_json(source, wanted)
     return TranscriptResult(video, str(dest), len(lines))
@@ -241,7 +271,13 @@ def ensure_transcripts(
         name = str(video)
         progress = (lambda done, total, n=name: on_seconds(n, done, total)) if on_seconds else None
         try:
-            results.append(transcribe_one(name, model, None, False, progress, audio_track))
+            result = transcribe_one(name, model, None, False, progress, audio_track)
         except (MediaError, ConfigError) as exc:
             raise InputError(f"{video}: could not be transcribed: {exc}") from exc
+        if result.no_speech:
+            raise InputError(
+                f"{video}: no commentary in its sound (Whisper heard no speech): nothing for --commentary to read; "
+                "run without it, or choose the commentary's track with --audio-track"
+            )
+        results.append(result)
     return results
