@@ -80,6 +80,32 @@ def test_a_corrupt_feature_cache_entry_is_named_discarded_and_recomputed(tmp_pat
     assert extractor.ensure(video, with_video=False).audio.shape == good.audio.shape
 
 
+def test_a_second_run_on_the_same_video_waits_for_its_features(tmp_path: Path, caplog) -> None:
+    """Two runs that need one video's features (two output folders, or `features` twice): the
+    second waits for the first's lock and then goes on, instead of being refused."""
+    import subprocess
+    import sys
+    import time
+
+    from soccer_highlights.audiovisual.features import FeatureExtractor
+
+    video = tmp_path / "1_224p.mkv"
+    write_marked_video(video, 6.0, [2.0])
+    extractor = FeatureExtractor(cache_root=tmp_path / "cache")
+    _, audio_entry = extractor.entries(video)
+    lock = audio_entry.array_path.parent / f".{video.name}.lock"
+    holder = subprocess.Popen(  # another run, holding the cache's lock for two seconds
+        [sys.executable, "-c", "import sys, time; from soccer_highlights.fileio import OutputLock\n"
+         "with OutputLock(sys.argv[1], sys.argv[2]):\n    print('held', flush=True); time.sleep(2)",
+         str(lock.parent), lock.name], stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout.readline().strip() == "held"
+    started = time.monotonic()
+    features = extractor.ensure(video, with_video=False)
+    assert time.monotonic() - started >= 1.0 and holder.wait(10) == 0
+    assert features.audio.shape[0] > 0 and "waiting" in caplog.text and not lock.exists()
+
+
 def test_two_runs_into_one_output_folder_cannot_interleave(marked: Path, tmp_path: Path) -> None:
     from soccer_highlights.fileio import OutputLock
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from soccer_highlights.errors import OutputExistsError, OutputLockedError
+
+log = logging.getLogger(__name__)
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:
@@ -102,29 +106,55 @@ class OutputLock:
     Taken with an exclusive create, so two runs cannot both think they hold it; a lock left by a
     process that no longer exists is taken over; the same process may take it again (the CLI holds
     it around scoring and writing, and writing takes it too).
+
+    An output folder is refused at once while another run writes there (the user chose it and can
+    choose another). A shared cache waits instead (``wait_s``): two runs that need the same video's
+    features are not in each other's way, the second uses what the first computes.
     """
 
-    def __init__(self, folder: str | Path, name: str = LOCK_FILE):
+    def __init__(self, folder: str | Path, name: str = LOCK_FILE, wait_s: float = 0.0, what: str | None = None):
         self.path = Path(folder) / name
+        self.wait_s = wait_s
+        self.what = what
         self._owned = False
         self._made_folder = False
 
     def __enter__(self) -> OutputLock:
         self._made_folder = not self.path.parent.exists()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(100):
+        deadline = time.monotonic() + self.wait_s
+        told, takeovers = False, 0
+        while takeovers < 100:
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileNotFoundError:  # the run we waited for made the folder and removed it, empty
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                takeovers += 1
+                continue
             except FileExistsError:
                 owner = _lock_owner(self.path)
                 if owner == os.getpid():
                     return self  # already ours: an inner block of the same run
                 if owner is not None and _alive(owner):
+                    if time.monotonic() < deadline:
+                        if not told:
+                            log.warning(
+                                "%s: another run (pid %d) is computing it; waiting", self.what or self.path, owner
+                            )
+                            told = True
+                        time.sleep(0.5)
+                        continue
+                    if self.wait_s > 0:
+                        raise OutputLockedError(
+                            f"{self.what or self.path.parent}: another run (pid {owner}) has been computing it "
+                            f"for more than {self.wait_s:.0f} s (its lock: {self.path})"
+                        ) from None
                     raise OutputLockedError(
                         f"{self.path.parent}: another run (pid {owner}) is writing there; wait for it to "
                         f"finish or choose another output (its lock: {self.path})"
                     ) from None
                 self.path.unlink(missing_ok=True)  # stale: its owner is gone
+                takeovers += 1
                 continue
             with os.fdopen(fd, "w") as fh:
                 fh.write(str(os.getpid()))

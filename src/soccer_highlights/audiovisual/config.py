@@ -14,6 +14,11 @@ FEATURE_FORMAT = 1
 """Bumped when the way features are computed changes, which invalidates every cache."""
 
 
+CACHE_WAIT_S = 4 * 3600.0
+"""How long a run waits for another that is computing the same video's features (a 45-minute half
+takes minutes; a queue of Ray tasks on one video, longer) before it gives up with an error."""
+
+
 @dataclass(frozen=True)
 class VideoFeatureSettings(Checked):
     """What a cached frame embedding depends on. Video and audio have separate settings (and

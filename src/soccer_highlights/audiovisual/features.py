@@ -18,7 +18,7 @@ import numpy as np
 
 from soccer_highlights.audiovisual.backbones import Backbone, get_backbone
 from soccer_highlights.audiovisual.cache import CacheEntry, entry_for, settings_key
-from soccer_highlights.audiovisual.config import AudioFeatureSettings, VideoFeatureSettings
+from soccer_highlights.audiovisual.config import CACHE_WAIT_S, AudioFeatureSettings, VideoFeatureSettings
 from soccer_highlights.audiovisual.logmel import stream_logmel
 from soccer_highlights.core import ProgressFn
 from soccer_highlights.errors import MediaError
@@ -112,7 +112,9 @@ class FeatureExtractor:
         if not info.has_audio:
             raise MediaError(f"{video}: has no audio track; the audio-visual model needs one")
         v_entry, a_entry = self.entries(video, audio_track)
-        with OutputLock(a_entry.array_path.parent, f".{video.name}.lock"):  # one run per half's entries
+        # one run per half's entries; a second run on the same video waits and then reads them
+        lock = OutputLock(a_entry.array_path.parent, f".{video.name}.lock", CACHE_WAIT_S, f"the features of {video}")
+        with lock:
             return self._ensure(video, info, v_entry, a_entry, progress, with_video, audio_track)
 
     def _ensure(
