@@ -413,3 +413,29 @@ def test_a_joined_reel_that_does_not_match_its_plan_is_caught(marked: Path, tmp_
     silent = tmp_path / "silent.mkv"
     write_marked_video(silent, 3.0, [], with_audio=False)
     assert reel_problem(silent, 3.0, spec.fps) == "the joined reel has no sound"
+
+
+def test_an_interrupt_that_reaches_only_ffmpeg_is_named(tmp_path: Path) -> None:
+    """A SIGINT sent to the ffmpeg child alone (a process-group signal a shell or job control sends)
+    made "ffmpeg exited with 255:" and nothing else; the error must say what happened."""
+    import contextlib
+    import signal
+    import threading
+    import time
+
+    from soccer_highlights.errors import MediaError
+    from soccer_highlights.media.ffmpeg import run_ffmpeg
+
+    def interrupt_ffmpeg() -> None:
+        for _ in range(100):
+            for proc in Path("/proc").glob("[0-9]*"):
+                with contextlib.suppress(OSError):
+                    if b"anoisesrc=d=600" in (proc / "cmdline").read_bytes():
+                        os.kill(int(proc.name), signal.SIGINT)
+                        return
+            time.sleep(0.05)
+
+    threading.Thread(target=interrupt_ffmpeg, daemon=True).start()
+    with pytest.raises(MediaError, match="stopped by a signal") as error:  # ten minutes of noise, encoded slowly
+        run_ffmpeg(["-re", "-f", "lavfi", "-i", "anoisesrc=d=600", "-f", "null", "-"], what="cutting a test")
+    assert "cutting a test" in str(error.value) and "run the command again" in str(error.value)

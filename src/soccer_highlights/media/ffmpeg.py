@@ -33,6 +33,12 @@ _running: set[subprocess.Popen] = set()
 _running_lock = threading.Lock()
 
 
+INTERRUPTED = {-2, -9, -15, 130, 137, 143}
+"""Exit codes of a process stopped by SIGINT, SIGKILL or SIGTERM (negative: as Python reports a
+signal; 128+n: as a shell does). ffmpeg itself exits 255 after an interrupt, saying nothing at our
+log level."""
+
+
 def run_ffmpeg(args: Sequence[str], what: str) -> None:
     """Run ffmpeg quietly; on failure raise :class:`MediaError` with ``what`` and ffmpeg's last words.
 
@@ -52,7 +58,12 @@ def run_ffmpeg(args: Sequence[str], what: str) -> None:
                 _running.discard(process)
     if process.returncode != 0:
         tail = "\n".join(stderr.strip().splitlines()[-5:])
-        raise MediaError(f"{what}: ffmpeg exited with {process.returncode}: {tail}")
+        if process.returncode in INTERRUPTED or (process.returncode == 255 and not tail):
+            raise MediaError(
+                f"{what}: ffmpeg was stopped by a signal (exit {process.returncode}: an interrupt, a kill or "
+                "a closed terminal reached it); nothing is wrong with the input, run the command again"
+            )
+        raise MediaError(f"{what}: ffmpeg exited with {process.returncode}: {tail or '(it said nothing)'}")
 
 
 def stop_ffmpeg() -> int:
