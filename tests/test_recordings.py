@@ -201,3 +201,37 @@ def test_the_chosen_audio_track_is_scored_and_cut(real_clips: Path, tmp_path: Pa
     tone = spectrum[np.abs(np.fft.rfftfreq(len(sound), 1 / 16000) - 440) < 5].sum() / spectrum.sum()
     assert len(sound) > 16000 and tone < 0.05, "the reel carries the commentary, not the tone"
     assert run_cli("reel", str(video), "--out", str(tmp_path / "x"), "--audio-track", "3").returncode != 0
+
+
+def test_a_damaged_stretch_is_named_scored_around_and_never_cut(joined_real_clips, tmp_path: Path) -> None:
+    """300 kB overwritten in the middle of the joined real clips: the run names the stretch, the
+    reel is right to the frame, and an edited segment across the stretch is dropped with a line."""
+    import random
+
+    from soccer_highlights.media.damage import damaged_stretches
+
+    joined, _ = joined_real_clips
+    data = bytearray(joined.read_bytes())
+    middle = int(len(data) * 0.45)
+    data[middle : middle + 300_000] = random.Random(1).randbytes(300_000)
+    video = tmp_path / "damaged.mkv"
+    video.write_bytes(bytes(data))
+    (stretch,) = damaged_stretches(video)
+    assert 2.0 < stretch[1] - stretch[0] < 20.0 and damaged_stretches(joined) == ()
+    out = tmp_path / "out"
+    result = run_cli("reel", str(video), "--out", str(out), "--budget", "none", "--threshold", "0.3")
+    assert result.returncode == 0, result.stderr
+    assert f"damaged from {stretch[0]:.1f} s to {stretch[1]:.1f} s" in " ".join(result.stderr.split())
+    counts = stream_counts(out / "reel.mp4")
+    assert abs(counts.frames - _planned_frames(out, 25.0)) <= 1
+    segments = json.loads((out / "segments.json").read_text())
+    across = {"half": 1, "start_s": stretch[0] - 3, "end_s": stretch[1] + 3, "peak_s": stretch[0], "score": 1.0}
+    segments["segments"].append(across)
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(segments))
+    again = run_cli("reel", str(video), "--segments", str(edited), "--out", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
+    assert "falls in the damaged stretch" in " ".join(again.stderr.split())
+    kept = json.loads((tmp_path / "again" / "segments.json").read_text())["segments"]
+    assert len(kept) == len(segments["segments"]) - 1
+    assert abs(stream_counts(tmp_path / "again" / "reel.mp4").frames - _planned_frames(tmp_path / "again", 25.0)) <= 1

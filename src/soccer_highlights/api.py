@@ -35,6 +35,7 @@ from soccer_highlights.detectors import DetectorSpec, get_detector
 from soccer_highlights.errors import InputError, MediaError
 from soccer_highlights.evaluation.coverage import Coverage, event_coverage
 from soccer_highlights.fileio import OutputLock, atomic_write_json, clean_stale_partials, refuse_overwrite
+from soccer_highlights.media.damage import damaged_stretches
 from soccer_highlights.media.probe import probe
 from soccer_highlights.output import MATCH_STATE_FILE, REEL_FILE, REVIEW_FILE, SEGMENTS_FILE, TIMELINE_FILE
 from soccer_highlights.output.chapters import CHAPTERS_FILE, chapters, write_youtube_chapters
@@ -42,7 +43,7 @@ from soccer_highlights.output.document import segments_document
 from soccer_highlights.output.editorial import segment_title
 from soccer_highlights.output.reel import ReelResult, write_reel
 from soccer_highlights.output.results_spotting import predictions_from_curves
-from soccer_highlights.segments import plan_reel
+from soccer_highlights.segments import outside_damage, plan_reel
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 from soccer_highlights.soccernet.labels import GameLabels, load_labels
 from soccer_highlights.soccernet.layout import LABELS_FILE, game_from_dir, half_of_video
@@ -64,11 +65,15 @@ class Match:
 
     @property
     def notes(self) -> list[str]:
-        """Labelled events that the videos cannot show (past a half's end): reported, not cut."""
-        if self.labels is None:
-            return []
-        notes = []
-        for half in self.halves.values():
+        """Damaged stretches of the videos, and labelled events that the videos cannot show (past a
+        half's end): reported, not cut."""
+        notes = [
+            f"{half.video}: damaged from {a:.1f} s to {b:.1f} s (no picture or sound could be read there): "
+            "scored as silence, and no segment is cut across it"
+            for half in self.halves.values()
+            for a, b in half.damaged
+        ]
+        for half in self.halves.values() if self.labels is not None else ():
             late = [e for e in self.labels.of_half(half.half) if e.time_s > half.duration_s + EDGE_TOLERANCE_S]
             if late:
                 notes.append(
@@ -122,8 +127,9 @@ def open_match(
         info = probe(path)
         track = info.audio_track(audio_track) if info.has_audio else 0
         halves[number] = Half(
-            number, info.duration_s, path, info.has_audio, info.width, info.height, info.fps, info.interlaced, track
-        )
+            number, info.duration_s, path, info.has_audio, info.width, info.height, info.fps, info.interlaced, track,
+            damaged_stretches(path),
+        )  # fmt: skip
     if not halves:
         events = list(game_labels.events) if game_labels else []
         times: dict[int, list[float]] = {}
@@ -434,8 +440,9 @@ def highlights(
         curves.append(detector.score_half(half, on_seconds))
         done_before += half.duration_s
     plan = plan_reel(curves, segment_config)
+    kept, notes = outside_damage(plan.segments, match.halves)
     return Highlights(
-        match, curves, plan.segments, detector.describe(), settings, plan.left_out, plan.budget_s, detector
+        match, curves, kept, detector.describe(), settings, plan.left_out, plan.budget_s, detector, notes=notes
     )
 
 
@@ -461,6 +468,8 @@ def highlights_from_segments(
             raise InputError(f"{where}: outside the half's 0-{length:.2f} s, or not start < end")
     clipped = [replace(s, end_s=min(s.end_s, match.halves[s.half].duration_s)) for s in document.segments]
     segments, notes = normalise_segments(clipped, str(document.path))
+    segments, damage_notes = outside_damage(segments, match.halves)
+    notes += damage_notes
     detector = {"name": "edited", "segments_file": str(document.path), "edited_from": document.detector}
     return Highlights(match, [], segments, detector, Settings(reel=reel_spec(reel, match)), notes=notes)
 

@@ -42,6 +42,9 @@ class Half:
     audio_track: int = 0
     """Which of the video's audio streams is the match's sound (0: the first): scored, transcribed
     and cut, all the same one."""
+    damaged: tuple[tuple[float, float], ...] = ()
+    """Stretches ``(start_s, end_s)`` in which no picture or sound could be read (a dropped signal,
+    overwritten bytes): scored as silence, and no segment is cut across them."""
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@ This is the one place where "what goes into the reel" is decided, for every dete
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from soccer_highlights.config import SegmentConfig
-from soccer_highlights.core import ScoreCurve, Segment
+from soccer_highlights.core import Half, ScoreCurve, Segment
 
 
 @dataclass(frozen=True)
@@ -172,3 +172,20 @@ def name_segment(segment: Segment, curve: ScoreCurve) -> Segment:
         keep=any(m.keep for m in inside),
         match_clock_s=curve.match_s(segment.peak_s),
     )
+
+
+def outside_damage(segments: Sequence[Segment], halves: Mapping[int, Half]) -> tuple[list[Segment], list[str]]:
+    """The segments that cross no damaged stretch of their half (see ``Half.damaged``), and a line
+    for each one dropped: a cut across a hole in the recording would come out short or frozen."""
+    kept, notes = [], []
+    for seg in segments:
+        half = halves.get(seg.half)
+        hit = next(((a, b) for a, b in (half.damaged if half else ()) if seg.start_s < b and a < seg.end_s), None)
+        if hit is None:
+            kept.append(seg)
+        else:
+            notes.append(
+                f"half {seg.half}: the segment {seg.start_s:.1f}-{seg.end_s:.1f} s ({seg.label}) falls in the damaged "
+                f"stretch {hit[0]:.1f}-{hit[1]:.1f} s: dropped"
+            )
+    return kept, notes
