@@ -235,3 +235,45 @@ def test_a_damaged_stretch_is_named_scored_around_and_never_cut(joined_real_clip
     kept = json.loads((tmp_path / "again" / "segments.json").read_text())["segments"]
     assert len(kept) == len(segments["segments"]) - 1
     assert abs(stream_counts(tmp_path / "again" / "reel.mp4").frames - _planned_frames(tmp_path / "again", 25.0)) <= 1
+
+
+def _combing(frames) -> float:
+    """How much neighbouring lines disagree beyond what lines two apart do: interlaced fields of a
+    moving picture comb every edge (ratio well above 1); a progressive picture does not."""
+    import numpy as np
+
+    ratios = []
+    for frame in frames:
+        luma = frame.to_ndarray(format="gray").astype(np.float32)
+        near = np.abs(luma[1:-1] - luma[:-2]).mean()
+        apart = np.abs(luma[2:] - luma[:-2]).mean()
+        ratios.append(near / max(apart, 1e-6))
+    return float(np.median(ratios))
+
+
+def test_an_interlaced_1080i_capture_gives_a_progressive_reel_of_every_frame(real_clips: Path, tmp_path: Path) -> None:
+    """Real play at 50 pictures a second woven into 25 interlaced frames of 1920x1080 (top field
+    first), as a 1080i broadcast is: the reel is deinterlaced, full size, every frame there."""
+    import av
+
+    capture = tmp_path / "capture_1080i.ts"
+    _ffmpeg("-t", "10", "-i", str(real_clips / CLIP30),
+            "-vf", "setpts=0.5*PTS,scale=1920:1080,fps=50,tinterlace=interleave_top,setfield=tff",
+            "-af", "atempo=2.0", "-c:v", "libx264", "-preset", "ultrafast", "-flags", "+ildct+ilme",
+            "-x264opts", "tff=1", "-r", "25", "-c:a", "aac", "-f", "mpegts", str(capture))  # fmt: skip
+    info = probe(capture)
+    assert info.interlaced and (info.width, info.height) == (1920, 1080)
+    with av.open(str(capture)) as container:
+        source_comb = _combing([f for i, f in enumerate(container.decode(video=0)) if 25 <= i < 35])
+    segments = tmp_path / "segments.json"
+    moment = {"half": 1, "start_s": 1.0, "end_s": 4.0, "peak_s": 2.0, "score": 1}
+    segments.write_text(json.dumps({"segments": [moment]}))
+    out = tmp_path / "out"
+    result = run_cli("reel", str(capture), "--segments", str(segments), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    reel = probe(out / "reel.mp4")
+    assert (reel.width, reel.height) == (1920, 1080) and not reel.interlaced
+    assert abs(stream_counts(out / "reel.mp4").frames - 75) <= 1
+    with av.open(str(out / "reel.mp4")) as container:
+        reel_comb = _combing([f for i, f in enumerate(container.decode(video=0)) if 10 <= i < 20])
+    assert source_comb > 1.15 and reel_comb < 0.9 * source_comb, (source_comb, reel_comb)

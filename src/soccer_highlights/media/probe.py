@@ -129,8 +129,10 @@ def _tag(stream: av.stream.Stream, name: str) -> str | None:
 
 
 def _interlaced(video: av.video.stream.VideoStream) -> bool:
-    order = str(getattr(video.codec_context, "field_order", "") or "").lower()
-    return order in ("tt", "bb", "tb", "bt")
+    order = getattr(video.codec_context, "field_order", None)
+    if isinstance(order, int):  # FFmpeg's AVFieldOrder: 0 unknown, 1 progressive, 2-5 tt, bb, tb, bt
+        return 2 <= order <= 5
+    return str(order or "").lower() in ("tt", "bb", "tb", "bt")
 
 
 def _duration_s(container: av.container.InputContainer, video: av.video.stream.VideoStream) -> float:
