@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from soccer_highlights.commentary.cv import load_halves, out_of_fold_predictions, spotting_map
-from soccer_highlights.commentary.spotter import CLASSES
+from soccer_highlights.commentary.model import CLASSES
 from soccer_highlights.detectors.fusion import PRIMARY_WEIGHT, TOLERANCE_S, fuse_predictions
 from soccer_highlights.soccernet import Prediction
 

@@ -2,6 +2,7 @@
 
     python bench/run.py            (or: make bench)
     python bench/run.py real       (only the real-footage half; merged into the last results)
+    python bench/run.py editors    (HD sources and a 2-hour file from the real clips; merged likewise)
 
 The real half (key ``real_footage``) is the real broadcast clips of ``../shared/data/real-clips``
 joined in match order and looped to 45 minutes; on it are timed the floors the pipeline is held
@@ -109,7 +110,50 @@ def real_footage() -> dict:
     return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in real.items()}
 
 
+def editors_and_long_files() -> dict:
+    """An editor's HD sources and one file for a whole match, made from the real loop:
+
+    * ``hd``: the real 45-minute loop scaled to 1280x720 at 29.97 fps, and 10 minutes of it at
+      1920x1080 (25 fps): one ffmpeg decode of each, and the default ``reel`` (which keeps the
+      source's picture: cutting HD costs more than cutting 224p);
+    * ``long_file``: the real loop for 120 minutes in one file (a whole match with half-time), the
+      default ``reel`` on it against the 45-minute half: time per minute and peak memory.
+    """
+    real45 = WORK / "real45" / "1_224p.mkv"
+    if not real45.exists():
+        stage("real_inputs", str(WORK), str(REAL_CLIPS), str(HALF_MINUTES))
+    out: dict = {"input": "real: the Arsenal clips looped, scaled up with ffmpeg (x264 veryfast)", "hd": {}}
+    for name, height, fps, minutes in (("720p", "720", "30000/1001", "45"), ("1080p", "1080", "25", "10")):
+        video = WORK / f"real_{name}" / "1_hd.mkv"
+        _, _, info = stage("hd_input", str(real45), str(video), height, fps, minutes)
+        decode = stage("ffmpeg_video", str(video))[0]  # one run: an HD decode takes minutes here
+        reel_s, rss, reel = stage("reel_default", str(video), str(WORK / f"real_{name}_reel"))
+        out["hd"][name] = {**info, "ffmpeg_video_decode_s": decode, "reel_default_s": reel_s,
+                           "reel_peak_rss_mb": round(rss), "reel_vs_decode": round(reel_s / decode, 2),
+                           "segments": reel.get("segments")}  # fmt: skip
+    _, _, info = stage("long_input", str(WORK), str(REAL_CLIPS), "120")
+    long_video = WORK / "real120" / "match.mkv"
+    long_s, long_rss, reel = stage("reel_default", str(long_video), str(WORK / "real120_reel"))
+    half_s, half_rss, _ = stage("reel_default", str(real45), str(WORK / "real45_reel_again"))
+    out["long_file"] = {
+        **info,
+        "reel_default_s": round(long_s, 2),
+        "reel_peak_rss_mb": round(long_rss),
+        "half45_reel_default_s": round(half_s, 2),
+        "half45_reel_peak_rss_mb": round(half_rss),
+        "seconds_per_minute_ratio": round((long_s / 120) / (half_s / 45), 2),
+        "segments": reel.get("segments"),
+    }
+    return out
+
+
 def main() -> dict:
+    if sys.argv[1:] == ["editors"]:  # HD sources and a whole match in one file, merged into the last results
+        results = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else {}
+        results["editors_and_long_files"] = editors_and_long_files()
+        (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        print(json.dumps(results["editors_and_long_files"], indent=2))
+        return results
     if sys.argv[1:] == ["real"]:  # only the real-footage part, merged into the last results
         results = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else {}
         WORK.mkdir(parents=True, exist_ok=True)

@@ -359,6 +359,39 @@ def scoreboard(video: str, out_dir: str) -> dict:
     }
 
 
+def hd_input(source: str, dest: str, height: str, fps: str, minutes: str) -> dict:
+    """The real loop scaled up to an HD broadcast's size and rate (an editor's source), ``minutes`` long."""
+    from soccer_highlights.media.ffmpeg import ffmpeg_exe
+    from soccer_highlights.media.probe import probe
+
+    if not Path(dest).exists():
+        Path(dest).parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [ffmpeg_exe(), "-v", "error", "-y", "-t", str(float(minutes) * 60), "-i", source,
+             "-vf", f"scale=-2:{height}", "-r", fps, "-c:v", "libx264", "-preset", "veryfast", "-g", "50",
+             "-c:a", "copy", dest + ".tmp.mkv"],
+            check=True,
+        )  # fmt: skip
+        Path(dest + ".tmp.mkv").rename(dest)
+    info = probe(dest)
+    return {"width": info.width, "height": info.height, "fps": round(info.fps, 3), "duration_s": info.duration_s}
+
+
+def long_input(work: str, clips_dir: str, minutes: str) -> dict:
+    """One file for a whole match: the real loop for ``minutes`` (two halves, half-time, pre-match
+    all alike to the tool), joined by stream copy."""
+    from soccer_highlights.media.cut import concat_copy
+    from soccer_highlights.media.probe import probe
+
+    dest = Path(work) / f"real{minutes}" / "match.mkv"
+    sources = [Path(clips_dir) / f"arsenal-anderlecht-2014-h1-{name}.mkv" for name in REAL_CLIP_ORDER]
+    loop_s = sum(probe(s).duration_s for s in sources)
+    if not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        concat_copy(sources * int(np.ceil(float(minutes) * 60 / loop_s)), dest)
+    return {"duration_s": round(probe(dest).duration_s, 2)}
+
+
 if __name__ == "__main__":
     name, *args = sys.argv[1:]
     print(json.dumps(globals()[name](*args)))

@@ -27,8 +27,8 @@ class CommentaryConfig(Checked):
 
     spot_nms_s: float = positive(20.0)
     """A class's events are at least this far apart (one prediction per event for SoccerNet's metric)."""
-    spot_min_p: float = number(0.01, 0.0, 1.0)
-    """The first stage's peaks below this are no event."""
+    spot_min_p: float = number(0.001, 0.0, 1.0)
+    """Peaks below this are no event (SoccerNet's metric rewards a long ranked list)."""
     peak_width_s: float = positive(4.0)
     """Standard deviation of the bump an event makes in the reel's score curve: about the spread of
     the commentary's lag behind the action."""

@@ -3,9 +3,9 @@
 A commentator calls a goal; so do the pre-match talk, statistics and replays. What sets the call
 apart is often not a word but a pattern: the score said for the first time ("2-1"), the goal word
 shouted in a burst ("¡Gol! ¡Gol! ¡Gol!"), Whisper repeating a line when the crowd drowns the speech,
-a change in how fast the commentators talk. These counts feed the second stage of the commentary
-spotter (:mod:`soccer_highlights.commentary.rerank`), which reads them over minutes around a
-candidate moment.
+a change in how fast the commentators talk. These counts feed the commentary
+spotter's grid (:mod:`soccer_highlights.commentary.grid`), which reads them in windows from 40 s
+before to 150 s after every second.
 """
 
 from __future__ import annotations

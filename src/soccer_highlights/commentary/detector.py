@@ -2,7 +2,7 @@
 
 It reads ``{half}_asr.json`` (SoccerNet-Echoes' format) beside the half's video (or in
 ``transcripts_dir`` for a label tree without videos) and scores every second per class with the
-spotter trained on real SoccerNet commentary (:mod:`soccer_highlights.commentary.spotter`; its
+spotter trained on real SoccerNet commentary (:mod:`soccer_highlights.commentary.model`; its
 weights ship with the package). For reels the curve is the highest class-weighted probability of
 a highlight class; for SoccerNet's metric, :meth:`spot` gives each class's peaks as predictions.
 """
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from soccer_highlights.commentary.config import CommentaryConfig
-from soccer_highlights.commentary.spotter import CommentaryWeights, HalfText
+from soccer_highlights.commentary.model import HalfLines, SpotterWeights
 from soccer_highlights.config import DEFAULT_CLASS_WEIGHTS, SegmentConfig
 from soccer_highlights.core import Half, ProgressFn, ScoreCurve
 from soccer_highlights.errors import InputError
@@ -30,9 +30,9 @@ SHIPPED_WEIGHTS = "commentary_spotter.npz"
 
 
 @cache
-def shipped_weights() -> CommentaryWeights:
+def shipped_weights() -> SpotterWeights:
     with resources.as_file(resources.files("soccer_highlights.commentary").joinpath(SHIPPED_WEIGHTS)) as path:
-        return CommentaryWeights.load(Path(path))
+        return SpotterWeights.load(Path(path))
 
 
 class CommentaryDetector:
@@ -50,7 +50,7 @@ class CommentaryDetector:
     ):
         self.config = config or CommentaryConfig()
         self.weights_path = Path(weights) if weights else None
-        self.weights = CommentaryWeights.load(self.weights_path) if self.weights_path else shipped_weights()
+        self.weights = SpotterWeights.load(self.weights_path) if self.weights_path else shipped_weights()
         self.transcripts_dir = Path(transcripts_dir) if transcripts_dir else None
         self.class_weights = dict(class_weights or DEFAULT_CLASS_WEIGHTS)
 
@@ -76,8 +76,8 @@ class CommentaryDetector:
             raise InputError(f"{path}: no transcript (run soccer-highlights transcribe, or use SoccerNet-Echoes')")
         return path
 
-    def text(self, half: Half) -> HalfText:
-        return HalfText.build("", half.half, load_transcript(self.transcript(half)))
+    def text(self, half: Half) -> HalfLines:
+        return HalfLines.build("", half.half, load_transcript(self.transcript(half)))
 
     def peaks(self, half: Half) -> dict[str, list[tuple[int, float]]]:
         """Per class: the spotter's (second, confidence) events, best first."""
@@ -85,7 +85,7 @@ class CommentaryDetector:
 
     def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve:
         """The highest class-weighted event confidence near each second (a bump of ``config.peak_width_s``
-        around each event), so the reel is planned on the second stage's ranking."""
+        around each event), so the reel is planned on the spotter's ranking."""
         n = int(np.ceil(half.duration_s))
         scores = np.zeros(n, np.float64)
         t = np.arange(n)
