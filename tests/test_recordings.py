@@ -200,6 +200,9 @@ def test_the_chosen_audio_track_is_scored_and_cut(real_clips: Path, tmp_path: Pa
     spectrum = np.abs(np.fft.rfft(sound)) ** 2
     tone = spectrum[np.abs(np.fft.rfftfreq(len(sound), 1 / 16000) - 440) < 5].sum() / spectrum.sum()
     assert len(sound) > 16000 and tone < 0.05, "the reel carries the commentary, not the tone"
+    counts = stream_counts(out / "reel.mp4")
+    assert abs(counts.frames - _planned_frames(out, 25.0)) <= 1
+    assert abs(counts.audio_s - _planned_frames(out, 25.0) / 25.0) <= 1 / 25 + 0.03
     assert run_cli("reel", str(video), "--out", str(tmp_path / "x"), "--audio-track", "3").returncode != 0
 
 
@@ -224,6 +227,7 @@ def test_a_damaged_stretch_is_named_scored_around_and_never_cut(joined_real_clip
     assert f"damaged from {stretch[0]:.1f} s to {stretch[1]:.1f} s" in " ".join(result.stderr.split())
     counts = stream_counts(out / "reel.mp4")
     assert abs(counts.frames - _planned_frames(out, 25.0)) <= 1
+    assert abs(counts.audio_s - _planned_frames(out, 25.0) / 25.0) <= 1 / 25 + 0.03
     segments = json.loads((out / "segments.json").read_text())
     across = {"half": 1, "start_s": stretch[0] - 3, "end_s": stretch[1] + 3, "peak_s": stretch[0], "score": 1.0}
     segments["segments"].append(across)
@@ -273,7 +277,8 @@ def test_an_interlaced_1080i_capture_gives_a_progressive_reel_of_every_frame(rea
     assert result.returncode == 0, result.stderr
     reel = probe(out / "reel.mp4")
     assert (reel.width, reel.height) == (1920, 1080) and not reel.interlaced
-    assert abs(stream_counts(out / "reel.mp4").frames - 75) <= 1
+    counts = stream_counts(out / "reel.mp4")
+    assert abs(counts.frames - 75) <= 1 and abs(counts.audio_s - 3.0) <= 1 / 25 + 0.03
     with av.open(str(out / "reel.mp4")) as container:
         reel_comb = _combing([f for i, f in enumerate(container.decode(video=0)) if 10 <= i < 20])
     assert source_comb > 1.15 and reel_comb < 0.9 * source_comb, (source_comb, reel_comb)
