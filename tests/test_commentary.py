@@ -52,8 +52,12 @@ def test_detection_loads_neither_torch_nor_scikit_learn(halves, tmp_path: Path) 
 
     weights = train_spotter(halves, inner_folds=2, classes=("Goal", "Yellow card"))
     weights.save(tmp_path / "w.npz")
-    loaded = SpotterWeights.load(tmp_path / "w.npz")  # float16 line weights: the trained ones, rounded
-    assert np.allclose(loaded.probabilities(halves[0]), weights.probabilities(halves[0]), atol=0.02)
+    loaded = SpotterWeights.load(tmp_path / "w.npz")  # quantised line weights: the trained ones, rounded
+    for trained, shipped in zip(weights.members, loaded.members, strict=True):  # the rounding moves lines a little
+        assert np.allclose(shipped.lines.probabilities(halves[0]), trained.lines.probabilities(halves[0]), atol=0.03)
+    best = {p.label: p.time_s for p in sorted(weights.spot(halves[0], 30.0), key=lambda p: p.confidence)}
+    again = {p.label: p.time_s for p in sorted(loaded.spot(halves[0], 30.0), key=lambda p: p.confidence)}
+    assert best == again, "each class's strongest moment is where training put it"
     expected = [(p.time_s, p.label, round(p.confidence, 3)) for p in loaded.spot(halves[0], 30.0)[:20]]
     game = halves[0].game
     script = (

@@ -75,11 +75,15 @@ class TreeEnsemble:
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         out = {f"{prefix}{name}": getattr(self, name) for name in FIELDS}
+        # only the leaves' values count (in float32: ample for a sum of a few hundred of them);
+        # the others are stored as zeros, which compress away
+        out[f"{prefix}value"] = np.where(self.is_leaf, self.value, 0.0).astype(np.float32)
         out[f"{prefix}shape"] = np.array([self.baseline, self.n_features], np.float64)
         return out
 
     @classmethod
     def from_arrays(cls, data, prefix: str) -> TreeEnsemble:
         baseline, n_features = data[f"{prefix}shape"]
-        return cls(**{name: np.asarray(data[f"{prefix}{name}"]) for name in FIELDS},
+        return cls(**{name: np.asarray(data[f"{prefix}{name}"]) for name in FIELDS[:-1]},
+                   value=np.asarray(data[f"{prefix}value"], np.float64),
                    baseline=float(baseline), n_features=int(n_features))  # fmt: skip
