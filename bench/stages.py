@@ -377,6 +377,47 @@ def hd_input(source: str, dest: str, height: str, fps: str, minutes: str) -> dic
     return {"width": info.width, "height": info.height, "fps": round(info.fps, 3), "duration_s": info.duration_s}
 
 
+def broadcast_input(work: str, clips_dir: str, minutes: str) -> dict:
+    """A real half shaped like a broadcast's score story: ``minutes`` long with two score changes,
+    not one in every loop. 0-0 play (clip0, clip12) for the first 45%, 1-0 (clip26, clip29) up to
+    the goal of clip30 at about 80%, then 2-0 (clip30 after its bug flipped, looped) to the end;
+    encoded once like SoccerNet's files (a keyframe every 5 s and at cuts). The joins still cut the
+    clock every 20-40 s: harder than a broadcast, whose play runs on for minutes between cuts."""
+    from soccer_highlights.media.ffmpeg import ffmpeg_exe
+    from soccer_highlights.media.probe import probe
+
+    dest = Path(work) / f"real{minutes}_broadcast" / "1_224p.mkv"
+    clip = {name: Path(clips_dir) / f"arsenal-anderlecht-2014-h1-{name}.mkv" for name in REAL_CLIP_ORDER}
+    length = {name: probe(path).duration_s for name, path in clip.items()}
+    total_s = float(minutes) * 60
+    parts: list[tuple[str, float]] = []  # (clip, in point)
+
+    def fill(names: tuple[str, ...], until_s: float, inpoint: float = 0.0) -> None:
+        while sum(length[n] - i for n, i in parts) < until_s:
+            parts.extend((n, inpoint) for n in names)
+
+    fill(("clip0", "clip12"), 0.45 * total_s)
+    fill(("clip26", "clip29"), 0.8 * total_s)
+    parts.append(("clip30", 0.0))
+    fill(("clip30",), total_s, inpoint=6.0)
+    if not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        listing = dest.parent / "concat.txt"
+        listing.write_text("".join(f"file '{clip[n]}'\ninpoint {i}\n" for n, i in parts))
+        subprocess.run(
+            [ffmpeg_exe(), "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-t", str(total_s),
+             "-c:v", "libx264", "-preset", "veryfast", "-g", "125", "-c:a", "aac", "-b:a", "128k",
+             str(dest) + ".tmp.mkv"],
+            check=True,
+        )  # fmt: skip
+        Path(str(dest) + ".tmp.mkv").rename(dest)
+    starts = np.cumsum([0.0] + [length[n] - i for n, i in parts])
+    goal_s = float(starts[[n for n, _ in parts].index("clip30")])
+    return {"duration_s": round(probe(dest).duration_s, 2), "joins": len(parts) - 1,
+            "change_1_0_s": round(float(starts[[n for n, _ in parts].index("clip26")]), 2),
+            "clip30_start_s": round(goal_s, 2)}  # fmt: skip
+
+
 def long_input(work: str, clips_dir: str, minutes: str) -> dict:
     """One file for a whole match: the real loop for ``minutes`` (two halves, half-time, pre-match
     all alike to the tool), joined by stream copy."""

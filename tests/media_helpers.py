@@ -84,14 +84,16 @@ def video_mark_onsets(path: Path) -> list[float]:
     return onsets(np.array(bright), np.array(times))
 
 
-def audio_mark_onsets(path: Path) -> list[float]:
+def audio_mark_onsets(path: Path, samples: np.ndarray | None = None, start_s: float = 0.0) -> list[float]:
+    """The marks' onsets in the sound of ``path`` (or in ``samples`` starting at ``start_s``)."""
     from soccer_highlights.media.decode import read_audio
 
-    samples = read_audio(path, SR)
+    if samples is None:
+        samples = read_audio(path, SR)
     win = SR // 100
     n = len(samples) // win
     # 1 kHz energy per 10 ms window, by correlating with a 1 kHz tone
     frames = samples[: n * win].reshape(n, win)
     t = np.arange(win) / SR
     energy = np.abs(frames @ np.exp(-2j * np.pi * 1000 * t)) / win
-    return onsets(energy > 0.1, np.arange(n) * win / SR)
+    return onsets(energy > 0.1, start_s + np.arange(n) * win / SR)

@@ -8,13 +8,13 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from media_helpers import FPS, audio_mark_onsets, video_mark_onsets, write_marked_video
+from media_helpers import FPS, SR, audio_mark_onsets, video_mark_onsets, write_marked_video
 
 from soccer_highlights.config import ReelConfig
 from soccer_highlights.core import Half, Segment
 from soccer_highlights.media import MediaError, probe
 from soccer_highlights.media.cut import cut_clip
-from soccer_highlights.media.decode import iter_audio, iter_frames, read_audio
+from soccer_highlights.media.decode import iter_audio, iter_frames, iter_keyframes, read_audio, read_stretch
 from soccer_highlights.output.reel import write_reel
 
 MARKS = [2.0, 9.32, 17.6, 23.08, 31.4, 38.0, 45.72, 52.36]
@@ -93,6 +93,27 @@ def test_decoded_audio_and_video_share_one_clock(marked_video: Path) -> None:
     for v, a, m in zip(video, audio, MARKS, strict=True):
         assert abs(v - m) <= 1.0 / FPS
         assert abs(a - m) <= 0.03
+
+
+def test_a_stretch_of_sound_read_after_a_seek_keeps_the_clock(marked_video: Path) -> None:
+    """What the scoreboard's goal windows read: the marks inside a stretch at their own times."""
+    stretch = read_stretch(marked_video, SR, 15.0, 35.0)
+    assert stretch.start_s == 15.0 and len(stretch.samples) == 20 * SR
+    found = audio_mark_onsets(marked_video, stretch.samples, stretch.start_s)
+    expected = [m for m in MARKS if 15.0 <= m < 35.0]
+    assert len(found) == len(expected)
+    assert all(abs(f - m) <= 0.03 for f, m in zip(found, expected, strict=True))
+
+
+def test_a_region_of_a_keyframe_is_converted_alone_and_alike(marked_video: Path) -> None:
+    """A keyframe's region in RGB, converted on its own, is the whole picture's conversion there."""
+    region = (10, 60, 30, 170)
+    pairs = zip(iter_keyframes(marked_video), iter_keyframes(marked_video, region=region), strict=True)
+    for whole, part in itertools.islice(pairs, 5):
+        assert whole.time_s == part.time_s
+        difference = np.abs(part.rgb.astype(int) - whole.rgb[10:60, 30:170].astype(int))
+        assert part.rgb.shape == (50, 140, 3)
+        assert difference.mean() < 2.0 and difference.max() <= 12
 
 
 def test_cut_starts_on_the_requested_frame(marked_video: Path, tmp_path: Path) -> None:

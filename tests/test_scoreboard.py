@@ -117,6 +117,26 @@ def test_joined_clips_give_every_score_and_the_goal_moment(joined_real_clips, bo
     assert any(abs(c - spans["clip26"][0]) <= 1.0 for c in half["cuts_s"]), "the clock jumps at the join"
 
 
+def test_the_goal_windows_sound_alone_is_the_whole_halfs_sound_there(joined_real_clips) -> None:
+    """The scoreboard reads the crowd only in its goal windows (a few seeks, not the whole sound):
+    the curve there is the whole half's, on the same scale, and peaks at the same moment."""
+    import numpy as np
+
+    joined, spans = joined_real_clips
+    half = next(iter(sh.open_match(joined).halves.values()))
+    window = (spans["clip30"][0] - 30.0, spans["clip30"][0] + 10.0)
+    part = sh.get_detector("audio-excitement").score_around(half, [window])
+    whole = sh.get_detector("audio-excitement").score_half(half)
+    assert part.hop_s == whole.hop_s
+    n = min(len(part.scores), len(whole.scores))
+    t, part_scores, whole_scores = whole.times_s()[:n], part.scores[:n], whole.scores[:n]
+    inside = (t >= window[0] + 1.0) & (t <= window[1] - 1.0)  # the smoothing's edges aside
+    outside = (t < window[0] - 1.0) | (t > window[1] + 1.0)
+    assert part_scores[outside].max() == 0.0
+    assert np.abs(part_scores[inside] - whole_scores[inside]).max() < 0.1
+    assert abs(t[inside][np.argmax(part_scores[inside])] - t[inside][np.argmax(whole_scores[inside])]) <= 1.0
+
+
 def test_the_default_reel_keeps_and_names_the_goal(joined_real_clips, tmp_path: Path) -> None:
     joined, spans = joined_real_clips
     out = tmp_path / "out"

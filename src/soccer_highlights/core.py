@@ -173,6 +173,17 @@ def half_length_from_events(times_s: Iterable[float], margin_s: float) -> float:
     return max(times_s, default=0.0) + margin_s
 
 
+def union_of(intervals: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The intervals sorted, overlapping and touching ones joined (empty ones dropped)."""
+    out: list[list[float]] = []
+    for a, b in sorted(i for i in intervals if i[1] > i[0]):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
 def frame_aligned(start_s: float, end_s: float, fps: float) -> tuple[float, float]:
     """A cut snapped to the output's frame grid, so its length is exactly ``n / fps``: the one
     rule by which the reel is cut and by which every place that reports where a segment starts in
@@ -245,3 +256,14 @@ class Detector(Protocol):
     def describe(self) -> dict[str, Any]:
         """The detector's identity and settings, as recorded in ``segments.json``."""
         ...
+
+
+@runtime_checkable
+class StretchScorer(Protocol):
+    """A detector that can score a few stretches of a half on the same scale as the whole half,
+    for less than the whole half costs (the crowd: it reads only those stretches' sound). A caller
+    that needs a curve only near a few moments (the scoreboard's goal windows) asks this first."""
+
+    def score_around(
+        self, half: Half, stretches: Sequence[tuple[float, float]], progress: ProgressFn | None = None
+    ) -> ScoreCurve: ...

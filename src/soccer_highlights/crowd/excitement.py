@@ -11,20 +11,25 @@ PyTorch nor any model.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
 from soccer_highlights.config import AudioConfig, SegmentConfig
-from soccer_highlights.core import Half, ProgressFn, ScoreCurve
+from soccer_highlights.core import Half, ProgressFn, ScoreCurve, union_of
 from soccer_highlights.crowd.config import ExcitementConfig
 from soccer_highlights.dsp import decibels, moving_average, power_spectrum, reporting, stream_frames
 from soccer_highlights.errors import MediaError
-from soccer_highlights.media.decode import iter_audio
+from soccer_highlights.media.decode import AudioChunk, iter_audio, read_stretch
 
 TRUNCATION_S = 2.0
 """Sound ending this much (or 2%) before the container's stated length marks a truncated file."""
+REFERENCE_PIECES = 30
+REFERENCE_PIECE_S = 4.0
+"""Where only stretches of a half are scored, its typical level (what the scale starts from) is
+the median of this many pieces this long, spread evenly over the half (two minutes of sound)."""
 
 
 class AudioExcitementDetector:
@@ -45,6 +50,13 @@ class AudioExcitementDetector:
         """Loudness and crowd-band level in dB for every analysis frame of the half."""
         if half.video is None:
             raise MediaError(f"half {half.half}: the audio-excitement detector needs the video file")
+        chunks = iter_audio(half.video, self.audio.sample_rate, self.audio.chunk_s, half.audio_track)
+        loudness, crowd = self._levels(reporting(chunks, progress))
+        if not len(loudness):
+            raise MediaError(f"{half.video}: its audio track is empty")
+        return loudness, crowd
+
+    def _levels(self, chunks: Iterable[AudioChunk]) -> tuple[np.ndarray, np.ndarray]:
         sr = self.audio.sample_rate
         frame_len = round(self.config.frame_s * sr)
         n_fft = 1 << (frame_len - 1).bit_length()
@@ -54,13 +66,22 @@ class AudioExcitementDetector:
         window = np.hanning(frame_len).astype(np.float32)
         loudness: list[np.ndarray] = []
         crowd: list[np.ndarray] = []
-        chunks = reporting(iter_audio(half.video, sr, self.audio.chunk_s, half.audio_track), progress)
         for frames in stream_frames(chunks, frame_len, hop=frame_len):
             loudness.append(decibels(np.mean(frames**2, axis=1)))
             crowd.append(decibels(power_spectrum(frames, window, n_fft)[:, band].sum(axis=1) / n_fft))
         if not loudness:
-            raise MediaError(f"{half.video}: its audio track is empty")
+            return np.zeros(0), np.zeros(0)
         return np.concatenate(loudness), np.concatenate(crowd)
+
+    def _hop_levels(self, loudness: np.ndarray, crowd: np.ndarray) -> tuple[np.ndarray, int]:
+        """The excitement level (dB) per hop, unsmoothed, and the analysis frames per hop."""
+        cfg = self.config
+        level = cfg.loudness_weight * loudness + (1.0 - cfg.loudness_weight) * crowd
+        per_hop = max(1, round(cfg.hop_s / cfg.frame_s))
+        n_hops = len(level) // per_hop
+        if n_hops == 0:
+            n_hops, per_hop = 1, max(1, len(level))
+        return level[: n_hops * per_hop].reshape(n_hops, per_hop).mean(axis=1), per_hop
 
     def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve:
         key = (half.half, str(half.video), half.duration_s, half.audio_track)
@@ -70,15 +91,50 @@ class AudioExcitementDetector:
             progress(half.duration_s)
         return self._curves[key]
 
+    def score_around(
+        self, half: Half, stretches: Sequence[tuple[float, float]], progress: ProgressFn | None = None
+    ) -> ScoreCurve:
+        """The curve inside ``stretches`` alone (zero elsewhere), on the same scale as
+        :meth:`score_half`, for a caller that needs a few windows of a long half (the scoreboard's
+        goal windows) and not the whole sound: the half's typical level, which the scale starts
+        from, is taken from short pieces spread over it. Where the whole half was already scored,
+        that curve is handed out instead, and so is the whole curve where the stretches cover
+        half of the half or more (reading them one by one would cost more)."""
+        key = (half.half, str(half.video), half.duration_s, half.audio_track)
+        spans = union_of((max(0.0, a), min(half.duration_s, b)) for a, b in stretches)
+        if key in self._curves or sum(b - a for a, b in spans) >= 0.5 * half.duration_s:
+            return self.score_half(half, progress)
+        if half.video is None:
+            raise MediaError(f"half {half.half}: the audio-excitement detector needs the video file")
+        cfg, sr = self.config, self.audio.sample_rate
+        per_hop = max(1, round(cfg.hop_s / cfg.frame_s))
+        hop_s = per_hop * cfg.frame_s
+        pieces = np.linspace(0.0, max(0.0, half.duration_s - REFERENCE_PIECE_S), REFERENCE_PIECES)
+        reference = [
+            self._hop_levels(*self._levels([read_stretch(half.video, sr, a, a + REFERENCE_PIECE_S, half.audio_track)]))[
+                0
+            ]
+            for a in pieces
+        ]
+        typical = float(np.median(np.concatenate(reference)))
+        scores = np.zeros(max(1, int(np.ceil(half.duration_s / hop_s))), np.float32)
+        for start_s, end_s in union_of((a // hop_s * hop_s, b) for a, b in spans):
+            chunk = read_stretch(half.video, sr, start_s, end_s, half.audio_track)
+            loudness, crowd = self._levels([chunk])
+            if not len(loudness):
+                continue
+            hops, _ = self._hop_levels(loudness, crowd)
+            smoothed = moving_average(hops, max(1, round(cfg.smooth_s / cfg.hop_s)))
+            first = round(start_s / hop_s)
+            scores[first : first + len(smoothed)] = calibrated_score(smoothed, cfg, typical)[: len(scores) - first]
+            if progress:
+                progress(end_s)
+        return ScoreCurve(half=half.half, hop_s=hop_s, scores=scores, duration_s=half.duration_s, detector=self.name)
+
     def _score(self, half: Half, progress: ProgressFn | None) -> ScoreCurve:
         cfg = self.config
         loudness, crowd = self.frame_features(half, progress)
-        level = cfg.loudness_weight * loudness + (1.0 - cfg.loudness_weight) * crowd
-        per_hop = max(1, round(cfg.hop_s / cfg.frame_s))
-        n_hops = len(level) // per_hop
-        if n_hops == 0:
-            n_hops, per_hop = 1, len(level)
-        hops = level[: n_hops * per_hop].reshape(n_hops, per_hop).mean(axis=1)
+        hops, per_hop = self._hop_levels(loudness, crowd)
         smoothed = moving_average(hops, max(1, round(cfg.smooth_s / cfg.hop_s)))
         heard_s = len(loudness) * cfg.frame_s
         notes = ()
@@ -97,12 +153,14 @@ class AudioExcitementDetector:
         )
 
 
-def calibrated_score(level_db: np.ndarray, config: ExcitementConfig) -> np.ndarray:
-    """Excitement levels (dB) to scores in [0, 1): decibels above the half's typical level, on the
-    fixed scale of :class:`ExcitementConfig` (0.5 at ``half_score_db`` above it). Strictly
-    increasing above the typical level, so louder moments always rank higher, even near 1."""
+def calibrated_score(level_db: np.ndarray, config: ExcitementConfig, typical_db: float | None = None) -> np.ndarray:
+    """Excitement levels (dB) to scores in [0, 1): decibels above the half's typical level (the
+    levels' median unless given), on the fixed scale of :class:`ExcitementConfig` (0.5 at
+    ``half_score_db`` above it). Strictly increasing above the typical level, so louder moments
+    always rank higher, even near 1."""
     if len(level_db) == 0:
         return np.zeros(0, dtype=np.float32)
-    reference = max(float(np.median(level_db)), config.reference_floor_db)
+    typical = float(np.median(level_db)) if typical_db is None else typical_db
+    reference = max(typical, config.reference_floor_db)
     excess = np.maximum(level_db - reference, 0.0)
     return (1.0 - np.exp2(-excess / config.half_score_db)).astype(np.float32)

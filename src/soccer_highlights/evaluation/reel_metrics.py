@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from soccer_highlights.config import FOCUS_WINDOW_S
-from soccer_highlights.core import Segment
+from soccer_highlights.core import Segment, union_of
 from soccer_highlights.errors import InputError
 from soccer_highlights.evaluation.coverage import Coverage, event_coverage
 from soccer_highlights.output import SEGMENTS_FILE
@@ -60,16 +60,6 @@ class ReelMetrics:
         }
 
 
-def _merged(intervals: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
-    out: list[list[float]] = []
-    for a, b in sorted(intervals):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
-
-
 def _overlap_s(xs: Sequence[tuple[float, float]], ys: Sequence[tuple[float, float]]) -> float:
     total, j = 0.0, 0
     for a, b in xs:
@@ -95,14 +85,14 @@ def reel_metrics(
     focused = 0.0
     errors: list[float] = []
     for half in sorted({s.half for s in segments} | {e.half for e in highlights}):
-        reel = _merged((s.start_s, s.end_s) for s in segments if s.half == half)
-        windows = _merged((e.time_s - window_s[0], e.time_s + window_s[1]) for e in highlights if e.half == half)
+        reel = union_of((s.start_s, s.end_s) for s in segments if s.half == half)
+        windows = union_of((e.time_s - window_s[0], e.time_s + window_s[1]) for e in highlights if e.half == half)
         focused += _overlap_s(reel, windows)
         peaks = np.array([s.peak_s for s in segments if s.half == half])
         if len(peaks):
             for e in (e for e in highlights if e.half == half):
                 errors.append(float(peaks[np.argmin(np.abs(peaks - e.time_s))] - e.time_s))
-    reel_s = sum(b - a for a, b in _merged((s.start_s + 1e4 * s.half, s.end_s + 1e4 * s.half) for s in segments))
+    reel_s = sum(b - a for a, b in union_of((s.start_s + 1e4 * s.half, s.end_s + 1e4 * s.half) for s in segments))
     return ReelMetrics(game, event_coverage(segments, events, classes), reel_s, match_s, focused, errors)
 
 

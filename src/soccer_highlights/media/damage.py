@@ -34,12 +34,13 @@ def damaged_stretches(path: str | Path, min_gap_s: float = MIN_GAP_S) -> tuple[t
         keys = [s.index for s in streams]
         holes: dict[int, list[tuple[float, float]]] = {k: [] for k in keys}
         last: dict[int, float] = {}
+        base = {s.index: float(s.time_base) for s in streams if s.time_base}  # floats: Fractions cost seconds
         try:
             for packet in container.demux(streams):
-                if packet.pts is None or packet.time_base is None:
+                k = packet.stream_index
+                if packet.pts is None or k not in base:
                     continue
-                t = float(packet.pts * packet.time_base) - origin
-                k = packet.stream.index
+                t = packet.pts * base[k] - origin
                 if k in last and t - last[k] >= min_gap_s:
                     holes[k].append((last[k], t))
                 last[k] = max(last.get(k, t), t)

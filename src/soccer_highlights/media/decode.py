@@ -99,14 +99,21 @@ def iter_frames(
 
 
 def iter_keyframes(
-    path: str | Path, start_s: float = 0.0, end_s: float | None = None, gray: bool = False
+    path: str | Path,
+    start_s: float = 0.0,
+    end_s: float | None = None,
+    gray: bool = False,
+    region: tuple[int, int, int, int] | None = None,
 ) -> Iterator[SampledFrame]:
     """Yield the keyframes alone (each at its own time), decoding nothing else.
 
     Broadcast files have a keyframe every few seconds (SoccerNet's 224p halves about one every
     5 s, never more than 10 s apart), and decoding only those costs a tenth of a full decode or
     less: what a reader of on-screen graphics that change rarely (the score bug) needs. ``gray``
-    hands on the luma plane alone (``(h, w)``), which is all an edge or change detector reads.
+    hands on the luma plane alone (``(h, w)``), which is all an edge or change detector reads;
+    ``region`` (top, bottom, left, right) hands on that part of the picture alone, in RGB, and
+    converts only that part where it can (8-bit 4:2:0, nearly every broadcast): a score bug is a
+    hundredth of an HD picture, and converting whole pictures would cost more than decoding them.
     """
     path = Path(path)
     with open_container(path) as container:
@@ -124,9 +131,34 @@ def iter_keyframes(
                     continue
                 if end_s is not None and t >= end_s:
                     return
-                yield SampledFrame(t, frame.to_ndarray(format="gray" if gray else "rgb24"))
+                if region is not None:
+                    yield SampledFrame(t, region_rgb(frame, region))
+                else:
+                    yield SampledFrame(t, frame.to_ndarray(format="gray" if gray else "rgb24"))
         except av.error.FFmpegError as exc:
             raise MediaError(f"{path}: video decoding failed ({exc})") from None
+
+
+_YUV_TO_RGB = {  # BT.601, as swscale converts by default: (luma offset, luma gain, matrix on (Cb, Cr))
+    "yuv420p": (16.0, 255.0 / 219.0, np.array([[0.0, 1.596], [-0.392, -0.813], [2.017, 0.0]])),
+    "yuvj420p": (0.0, 1.0, np.array([[0.0, 1.402], [-0.344136, -0.714136], [1.772, 0.0]])),
+}
+
+
+def region_rgb(frame: av.VideoFrame, region: tuple[int, int, int, int]) -> np.ndarray:
+    """One region (top, bottom, left, right) of a frame in RGB, converting that region alone where
+    the frame is 8-bit 4:2:0 (chroma taken from its nearest sample), the whole frame otherwise."""
+    top, bottom, left, right = region
+    coefficients = _YUV_TO_RGB.get(frame.format.name)
+    if coefficients is None:
+        return frame.to_ndarray(format="rgb24")[top:bottom, left:right]
+    offset, gain, matrix = coefficients
+    planes = [np.frombuffer(p, np.uint8).reshape(-1, p.line_size) for p in frame.planes[:3]]
+    luma = planes[0][top:bottom, left:right].astype(np.float32)
+    rows, cols = np.arange(top, bottom)[:, None] // 2, np.arange(left, right)[None, :] // 2
+    chroma = np.stack([planes[k][rows, cols].astype(np.float32) - 128.0 for k in (1, 2)], axis=-1)
+    rgb = (luma[..., None] - offset) * gain + chroma @ matrix.T
+    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
 
 
 def keyframes_near(path: str | Path, times_s: Sequence[float], gray: bool = False) -> list[SampledFrame]:
@@ -229,6 +261,45 @@ def iter_audio(
         except av.error.FFmpegError as exc:
             raise MediaError(f"{path}: audio decoding failed near {emitted / sample_rate:.1f} s ({exc})") from None
         yield from flush(final=True)
+
+
+def read_stretch(path: str | Path, sample_rate: int, start_s: float, end_s: float, track: int = 0) -> AudioChunk:
+    """The sound from ``start_s`` to ``end_s`` (mono float32) read after one seek, not from the
+    start of the file: a few short stretches of a long half cost what their own length costs.
+    Sample ``i`` is at ``start_s + i / sample_rate`` (the stretch is padded with silence where the
+    stream has no sound, as :func:`iter_audio` does)."""
+    path = Path(path)
+    n = max(0, round((end_s - start_s) * sample_rate))
+    out = np.zeros(n, dtype=np.float32)
+    with open_container(path) as container:
+        if not 0 <= track < len(container.streams.audio):
+            raise MediaError(f"{path}: no audio track {track} (it has {len(container.streams.audio)})")
+        stream = container.streams.audio[track]
+        origin = origin_s(container)
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+        container.seek(int((max(0.0, start_s - 1.0) + origin) * av.time_base), backward=True, any_frame=False)
+        at: int | None = None  # the next resampled sample's index, counted from start_s
+        try:
+            for frame in container.decode(stream):
+                if frame.time is not None and (
+                    at is None or frame.time - origin - start_s > at / sample_rate + GAP_TOLERANCE_S
+                ):
+                    at = round((frame.time - origin - start_s) * sample_rate)
+                if at is None:
+                    continue
+                for piece in resampler.resample(frame):
+                    samples = piece.to_ndarray().reshape(-1)
+                    lo, hi = max(0, at), min(n, at + len(samples))
+                    if hi > lo:
+                        out[lo:hi] = samples[lo - at : hi - at]
+                    at += len(samples)
+                if at >= n:
+                    break
+        except av.error.FFmpegError as exc:
+            raise MediaError(
+                f"{path}: audio decoding failed near {start_s + (at or 0) / sample_rate:.1f} s ({exc})"
+            ) from None
+    return AudioChunk(start_s, out, sample_rate)
 
 
 def read_audio(

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from soccer_highlights.config import SegmentConfig
-from soccer_highlights.core import Detector, Half, Moment, ProgressFn, ScoreCurve
+from soccer_highlights.core import Detector, Half, Moment, ProgressFn, ScoreCurve, StretchScorer
 from soccer_highlights.scoreboard.config import ScoreboardConfig
 from soccer_highlights.scoreboard.ocr import MODELS
 from soccer_highlights.scoreboard.state import BugState, HalfState, MatchState, half_state, read_bug
@@ -52,7 +52,13 @@ class ScoreboardDetector:
         if half.video is None:
             return HalfState(half.half, None, BugState(half.duration_s, None), [])
         bug = read_bug(Path(half.video), self.config, progress)
-        curve = self.sound.score_half(half) if self.sound is not None and half.has_audio else None
+        curve = None
+        if self.sound is not None and half.has_audio and bug.changes:
+            if isinstance(self.sound, StretchScorer):  # the goal windows' sound alone
+                windows = [(c.shown_s - self.config.goal_window_s, c.shown_s + HOP_S) for c in bug.changes]
+                curve = self.sound.score_around(half, windows)
+            else:
+                curve = self.sound.score_half(half)
         state = half_state(half.half, half.video, bug, curve, self.config)
         self.states[half.half] = state
         return state
