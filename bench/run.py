@@ -3,6 +3,7 @@
     python bench/run.py            (or: make bench)
     python bench/run.py real       (only the real-footage half; merged into the last results)
     python bench/run.py editors    (HD sources and a 2-hour file from the real clips; merged likewise)
+    python bench/run.py scoreboard (the score bug's reading against one decode, three real inputs; likewise)
 
 The real half (key ``real_footage``) is the real broadcast clips of ``../shared/data/real-clips``
 joined in match order and looped to 45 minutes; on it are timed the floors the pipeline is held
@@ -110,6 +111,33 @@ def real_footage() -> dict:
     return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in real.items()}
 
 
+def scoreboard_speed() -> dict:
+    """``soccer-highlights scoreboard`` (cold cache, the goals placed on the crowd's sound) against
+    one ffmpeg decode of the same video, on three real inputs made from the Arsenal clips:
+
+    * ``broadcast``: 45 minutes shaped like a broadcast's score story (0-0, 1-0, the clip30 goal to
+      2-0: two changes), still with a join every 20-40 s;
+    * ``loop``: the clips looped (a goal and a join to the old score every 114 s: 48 changes);
+    * ``loop_720p``: the loop scaled to 1280x720 at 29.97 fps (a keyframe every 1.7 s).
+    """
+    out: dict = {"input": "real: the Arsenal clips of ../shared/data/real-clips, joined (see each input)"}
+    _, _, info = stage("broadcast_input", str(WORK), str(REAL_CLIPS), str(HALF_MINUTES))
+    inputs = {
+        "broadcast": (WORK / f"real{HALF_MINUTES:.0f}_broadcast" / "1_224p.mkv", info, 3),
+        "loop": (WORK / "real45" / "1_224p.mkv", stage("real_inputs", str(WORK), str(REAL_CLIPS), "45")[2], 3),
+        "loop_720p": (WORK / "real_720p" / "1_hd.mkv", {}, 1),
+    }
+    for name, (video, made, runs) in inputs.items():
+        if not video.exists():
+            continue
+        decode = float(np.median([stage("ffmpeg_video", str(video))[0] for _ in range(runs)]))
+        seconds, rss, board = stage("scoreboard", str(video), str(WORK / f"board_{name}"))
+        out[name] = {**made, "ffmpeg_video_decode_s": round(decode, 2), "scoreboard_s": round(seconds, 2),
+                     "scoreboard_peak_rss_mb": round(rss), "scoreboard_vs_decode": round(seconds / decode, 3),
+                     **{k: v for k, v in board.items() if k != "seconds"}}  # fmt: skip
+    return out
+
+
 def editors_and_long_files() -> dict:
     """An editor's HD sources and one file for a whole match, made from the real loop:
 
@@ -148,11 +176,17 @@ def editors_and_long_files() -> dict:
 
 
 def main() -> dict:
-    if sys.argv[1:] == ["editors"]:  # HD sources and a whole match in one file, merged into the last results
+    modes = {
+        "editors": ("editors_and_long_files", editors_and_long_files),
+        "scoreboard": ("scoreboard", scoreboard_speed),
+    }
+    if sys.argv[1:2] and sys.argv[1] in modes:  # one part, merged into the last results
+        key, measure = modes[sys.argv[1]]
         results = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else {}
-        results["editors_and_long_files"] = editors_and_long_files()
+        WORK.mkdir(parents=True, exist_ok=True)
+        results[key] = measure()
         (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-        print(json.dumps(results["editors_and_long_files"], indent=2))
+        print(json.dumps(results[key], indent=2))
         return results
     if sys.argv[1:] == ["real"]:  # only the real-footage part, merged into the last results
         results = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else {}

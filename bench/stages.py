@@ -386,7 +386,7 @@ def broadcast_input(work: str, clips_dir: str, minutes: str) -> dict:
     from soccer_highlights.media.ffmpeg import ffmpeg_exe
     from soccer_highlights.media.probe import probe
 
-    dest = Path(work) / f"real{minutes}_broadcast" / "1_224p.mkv"
+    dest = Path(work) / f"real{float(minutes):.0f}_broadcast" / "1_224p.mkv"
     clip = {name: Path(clips_dir) / f"arsenal-anderlecht-2014-h1-{name}.mkv" for name in REAL_CLIP_ORDER}
     length = {name: probe(path).duration_s for name, path in clip.items()}
     total_s = float(minutes) * 60

@@ -30,13 +30,15 @@ def _planned_frames(out: Path, fps: float) -> int:
     return sum(round((e - s) * fps) for s, e in (frame_aligned(x["start_s"], x["end_s"], fps) for x in doc["segments"]))
 
 
-def test_an_mpeg_ts_capture_with_a_late_clock_gives_every_frame(joined_real_clips, tmp_path: Path) -> None:
-    """Timestamps that start at an hour and a keyframe only every 10 s: seeking in TS lands past the
-    keyframe before a cut, and the picture used to lose its first seconds (368 frames for 600)."""
+@pytest.mark.parametrize("offset_s", [3600.0, 2**33 / 90_000 - 50.0], ids=["late-clock", "clock-wraps"])
+def test_an_mpeg_ts_capture_with_a_late_clock_gives_every_frame(joined_real_clips, tmp_path: Path, offset_s) -> None:
+    """Timestamps that start at an hour (or so late that TS's 33-bit clock wraps to 0 fifty
+    seconds in) and a keyframe only every 10 s: seeking in TS lands past the keyframe before a
+    cut, and the picture used to lose its first seconds (368 frames for 600)."""
     joined, _ = joined_real_clips
     capture = tmp_path / "capture.ts"
     _ffmpeg("-i", str(joined), "-c:v", "libx264", "-preset", "ultrafast", "-g", "250", "-c:a", "aac",
-            "-output_ts_offset", "3600", "-f", "mpegts", str(capture))  # fmt: skip
+            "-output_ts_offset", str(offset_s), "-f", "mpegts", str(capture))  # fmt: skip
     out = tmp_path / "out"
     result = run_cli(
         "reel", str(capture), "--out", str(out), "--no-scoreboard", "--budget", "none", "--threshold", "0.3"
