@@ -7,7 +7,8 @@ held out of every design choice. Writes ``bench/commentary_cv.json``.
   smoothing, the half-rank weight, the suppression window) was chosen on the first draw of Goal
   alone; the other draws are new splits of the same games.
 * **Every class, held out**: a spotter trained (both stages, all six classes) on the development
-  games alone, scored once on the held-out games, which no design choice saw.
+  games alone, scored once on the held-out games, which no design choice saw; and again as it
+  ships (saved, with its line weights quantised, and loaded back).
 * The goal-word floor on the development games.
 
 The shipped weights are trained on every game (``train-commentary --folds 0``); ``train-commentary``
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +35,7 @@ from soccer_highlights.commentary.cv import (
     summarise_runs,
     word_list_predictions,
 )
-from soccer_highlights.commentary.model import CLASSES, LINE_CS, train_spotter
+from soccer_highlights.commentary.model import CLASSES, LINE_CS, SpotterWeights, train_spotter
 
 HERE = Path(__file__).parent
 SHARED = HERE.parent.parent / "shared" / "data"
@@ -54,6 +56,10 @@ def main(labels_root: Path, transcripts_root: Path) -> dict:
         print(f"repeat {repeat + 1}: {runs[-1]}", flush=True)
     weights = train_spotter(development, inner_folds=FOLDS)
     spotted = [weights.spot(h, SPOT_NMS_S) for h in kept_apart]
+    with tempfile.TemporaryDirectory() as folder:  # what ships: saved (quantised) and loaded again
+        weights.save(Path(folder) / "w.npz")
+        shipped = SpotterWeights.load(Path(folder) / "w.npz")
+    spotted_shipped = [shipped.spot(h, SPOT_NMS_S) for h in kept_apart]
     report = {
         "input": INPUT,
         "games": len({h.game for h in halves}),
@@ -68,6 +74,7 @@ def main(labels_root: Path, transcripts_root: Path) -> dict:
         "line_model_cs": list(LINE_CS),
         "goal_cross_validation": summarise_runs(runs, ("Goal",)),
         "held_out_every_class": {m: spotting_map(kept_apart, spotted, m) for m in METRICS},
+        "held_out_every_class_as_shipped": {m: spotting_map(kept_apart, spotted_shipped, m) for m in METRICS},
         "word_list_floor_goal": {
             m: spotting_map(development, [word_list_predictions(h) for h in development], m, ("Goal",))["Goal"]
             for m in METRICS
