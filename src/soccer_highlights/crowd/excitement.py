@@ -26,10 +26,10 @@ from soccer_highlights.media.decode import AudioChunk, iter_audio, read_stretch
 
 TRUNCATION_S = 2.0
 """Sound ending this much (or 2%) before the container's stated length marks a truncated file."""
-REFERENCE_PIECES = 30
+REFERENCE_PIECES = 16
 REFERENCE_PIECE_S = 4.0
 """Where only stretches of a half are scored, its typical level (what the scale starts from) is
-the median of this many pieces this long, spread evenly over the half (two minutes of sound)."""
+the median of this many pieces this long, spread evenly over the half (a minute of sound)."""
 
 
 class AudioExcitementDetector:

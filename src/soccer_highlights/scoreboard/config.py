@@ -41,6 +41,9 @@ class ScoreboardConfig(Checked):
     goal_window_s: float = positive(90.0)
     """How far before the new score first appears the goal is looked for (celebrations and replays
     come first; the new score is usually shown within a minute)."""
+    ocr_threads: int = number(2, 1, 64)
+    """Threads for each OCR call: the recogniser runs alone while the bug is read, and two threads
+    take a read from 26 to 15 ms on two cores."""
     clock_tolerance_s: float = non_negative(3.0)
     """Clock reads that disagree with their neighbours' video-to-match offset by more than this are
     misreads; a lasting change of offset is a cut in the video (or a stopped clock)."""

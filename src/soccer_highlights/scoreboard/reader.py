@@ -81,7 +81,7 @@ class BugReader:
         if text_reader is None:
             from soccer_highlights.scoreboard.ocr import TextReader
 
-            text_reader = TextReader().read
+            text_reader = TextReader(self.config.ocr_threads).read
         self._read_text = text_reader
         self.calls = 0
 

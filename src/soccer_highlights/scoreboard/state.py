@@ -91,7 +91,8 @@ def read_bug(video: Path, config: ScoreboardConfig, progress: ProgressFn | None 
     """What ``video``'s score bug says, from the cache when the same video was read with the same
     settings, else read now (and cached)."""
     cache = _cache_path(video)
-    key = {"format": FORMAT, "identity": quick_identity(video), "settings": config.to_dict()}
+    settings = {k: v for k, v in config.to_dict().items() if k != "ocr_threads"}  # how fast, not what
+    key = {"format": FORMAT, "identity": quick_identity(video), "settings": settings}
     if cache.is_file():
         try:
             data = json.loads(cache.read_text(encoding="utf-8"))
