@@ -97,12 +97,15 @@ def open_match(
     labels: str | Path | None = None,
     predictions: Sequence[Prediction] = (),
     audio_track: int | str | None = None,
+    find_damage: bool = True,
 ) -> Match:
     """A video file, or a SoccerNet game folder whose halves are joined in order into one reel.
 
     ``audio_track`` names the match's sound where a file has several (a number from 0, or a
     language tag such as ``eng``); by default the first, which a broadcast capture puts first. The
-    detectors score it, the transcriber hears it and the cuts keep it.
+    detectors score it, the transcriber hears it and the cuts keep it. ``find_damage`` scans every
+    packet for damaged stretches (about a second for a 45-minute half), which reels are cut around;
+    a caller that cuts nothing (reading the score bug) can skip it.
 
     A game folder without videos (a label tree) still opens when labels or predictions say which
     halves exist; each half's length then comes from its last event, for planning without video.
@@ -128,7 +131,7 @@ def open_match(
         track = info.audio_track(audio_track) if info.has_audio else 0
         halves[number] = Half(
             number, info.duration_s, path, info.has_audio, info.width, info.height, info.fps, info.interlaced, track,
-            damaged_stretches(path),
+            damaged_stretches(path) if find_damage else (),
         )  # fmt: skip
     if not halves:
         events = list(game_labels.events) if game_labels else []

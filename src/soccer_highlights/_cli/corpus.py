@@ -262,7 +262,7 @@ def scoreboard(
         task = bar.add_task("reading score bugs", total=len(sources))
         for item in sources:
             try:
-                match = open_match(item)
+                match = open_match(item, find_damage=False)  # nothing is cut
                 match.require_videos()
                 detector = get_detector("scoreboard", sound="audio-excitement" if sound else None)
                 for half in match.halves.values():
