@@ -327,7 +327,12 @@ def score_audio(video: str, segments_out: str) -> dict:
 
 
 def reel_default(video: str, out_dir: str) -> dict:
-    """The whole default command as a user runs it: ``soccer-highlights reel VIDEO --out DIR``."""
+    """The whole default command as a user runs it: ``soccer-highlights reel VIDEO --out DIR``,
+    with a cold scoreboard cache (a reading left by an earlier stage would flatter it)."""
+    from soccer_highlights.fileio import cache_folder_beside
+    from soccer_highlights.scoreboard.state import CACHE_DIR
+
+    shutil.rmtree(cache_folder_beside(Path(video), CACHE_DIR), ignore_errors=True)
     shutil.rmtree(out_dir, ignore_errors=True)
     start = time.perf_counter()
     cmd = [sys.executable, "-m", "soccer_highlights.cli", "reel", video, "--out", out_dir]
