@@ -109,22 +109,15 @@ class AudioExcitementDetector:
         cfg, sr = self.config, self.audio.sample_rate
         per_hop = max(1, round(cfg.hop_s / cfg.frame_s))
         hop_s = per_hop * cfg.frame_s
+
+        def hop_levels(start_s: float, end_s: float) -> np.ndarray:
+            return self._hop_levels(*self._levels([read_stretch(half.video, sr, start_s, end_s, half.audio_track)]))[0]
+
         pieces = np.linspace(0.0, max(0.0, half.duration_s - REFERENCE_PIECE_S), REFERENCE_PIECES)
-        reference = [
-            self._hop_levels(*self._levels([read_stretch(half.video, sr, a, a + REFERENCE_PIECE_S, half.audio_track)]))[
-                0
-            ]
-            for a in pieces
-        ]
-        typical = float(np.median(np.concatenate(reference)))
+        typical = float(np.median(np.concatenate([hop_levels(a, a + REFERENCE_PIECE_S) for a in pieces])))
         scores = np.zeros(max(1, int(np.ceil(half.duration_s / hop_s))), np.float32)
         for start_s, end_s in union_of((a // hop_s * hop_s, b) for a, b in spans):
-            chunk = read_stretch(half.video, sr, start_s, end_s, half.audio_track)
-            loudness, crowd = self._levels([chunk])
-            if not len(loudness):
-                continue
-            hops, _ = self._hop_levels(loudness, crowd)
-            smoothed = moving_average(hops, max(1, round(cfg.smooth_s / cfg.hop_s)))
+            smoothed = moving_average(hop_levels(start_s, end_s), max(1, round(cfg.smooth_s / cfg.hop_s)))
             first = round(start_s / hop_s)
             scores[first : first + len(smoothed)] = calibrated_score(smoothed, cfg, typical)[: len(scores) - first]
             if progress:
