@@ -116,7 +116,9 @@ def _frames_at(rational: str, rate: float) -> int:
 def test_titles_are_burnt_in_and_read_back(joined_real_clips, tmp_path: Path) -> None:
     """The goal's lower third, read off a frame of the reel by the OCR model: its minute and label."""
     pytest.importorskip("rapidocr")
-    from soccer_highlights.scoreboard.ocr import TextReader
+    from rapidocr import RapidOCR
+
+    from soccer_highlights.scoreboard.ocr import model_files
 
     joined, _ = joined_real_clips
     out = tmp_path / "out"
@@ -135,7 +137,11 @@ def test_titles_are_burnt_in_and_read_back(joined_real_clips, tmp_path: Path) ->
     big = Image.fromarray(lower_third).resize((lower_third.shape[1] * 3, lower_third.shape[0] * 3))
     import numpy as np
 
-    read = TextReader().engine(np.asarray(big), use_det=True, use_cls=False, use_rec=True).txts or ()
+    files = model_files()  # the wheel's whole pipeline: text found anywhere, then read
+    engine = RapidOCR(
+        params={"Global.log_level": "error", **{f"{k.title()}.model_path": str(v) for k, v in files.items()}}
+    )
+    read = engine(np.asarray(big), use_det=True, use_cls=False, use_rec=True).txts or ()
     text = " ".join(read)
     assert "Goal" in text and "28" in text, text
 

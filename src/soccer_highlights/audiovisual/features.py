@@ -7,8 +7,6 @@ two sets the pace, and at most a few batches of frames are ever in memory.
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -23,6 +21,7 @@ from soccer_highlights.audiovisual.logmel import stream_logmel
 from soccer_highlights.core import ProgressFn
 from soccer_highlights.errors import MediaError
 from soccer_highlights.fileio import OutputLock, clean_stale_partials
+from soccer_highlights.media.background import in_background
 from soccer_highlights.media.decode import iter_audio, iter_frames
 from soccer_highlights.media.probe import MediaInfo, probe
 
@@ -162,7 +161,7 @@ class FeatureExtractor:
         return stream_logmel(chunks, s.sample_rate, s.hop_s, s.n_fft, s.n_mels)
 
     def _video_blocks(self, video: Path, duration_s: float, progress: ProgressFn | None) -> Iterator[np.ndarray]:
-        for times, frames in _batches_in_background(self._frame_batches(video)):
+        for times, frames in in_background(self._frame_batches(video), QUEUE_BATCHES):
             yield self.backbone.embed(frames)
             if progress:
                 progress(min(duration_s, float(times[-1])))
@@ -178,40 +177,3 @@ class FeatureExtractor:
                 times, frames = [], []
         if frames:
             yield np.array(times), np.stack(frames)
-
-
-_DONE = object()
-
-
-def _batches_in_background(batches: Iterator) -> Iterator:
-    """Run a generator in a thread, at most ``QUEUE_BATCHES`` items ahead of the consumer."""
-    handoff: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in batches:
-                if stop.is_set():
-                    return
-                handoff.put(item)
-            handoff.put(_DONE)
-        except BaseException as exc:  # handed to the consumer, which raises it
-            handoff.put(exc)
-
-    thread = threading.Thread(target=produce, name="decode", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = handoff.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():
-            try:
-                handoff.get_nowait()
-            except queue.Empty:
-                thread.join(timeout=0.1)

@@ -17,8 +17,6 @@ class ScoreboardConfig(Checked):
     persistence: float = number(0.6, 0.1, 1.0)
     """A pixel belongs to an overlay when it is an edge in at least this share of those keyframes
     (text that stays put while the pitch moves; the clock's digits change, their box does not)."""
-    text_height_px: int = number(48, 16, 128)
-    """The recogniser reads lines this tall (PP-OCR's input height): the bug's crop is scaled to it."""
     min_read_confidence: float = number(0.5, 0.0, 1.0)
     """OCR lines the recogniser is less sure of than this are no read."""
     change_threshold: float = number(0.1, 0.0, 1.0)

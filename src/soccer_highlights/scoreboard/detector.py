@@ -20,12 +20,16 @@ import numpy as np
 from soccer_highlights.config import SegmentConfig
 from soccer_highlights.core import Detector, Half, Moment, ProgressFn, ScoreCurve, StretchScorer
 from soccer_highlights.scoreboard.config import ScoreboardConfig
+from soccer_highlights.scoreboard.goals import goal_windows
 from soccer_highlights.scoreboard.ocr import MODELS
 from soccer_highlights.scoreboard.state import BugState, HalfState, MatchState, half_state, read_bug
 
 PEAK_WIDTH_S = 1.0
 """Standard deviation of a goal's bump: the goal's place is known to a second or two."""
 HOP_S = 0.5
+SOUND_MARGIN_S = 10.0
+"""The sound is read this far before each goal window too: the crowd's curve is smoothed over a few
+seconds, and its values inside the window must not depend on where the reading began."""
 
 
 class ScoreboardDetector:
@@ -55,8 +59,8 @@ class ScoreboardDetector:
         curve = None
         if self.sound is not None and half.has_audio and bug.changes:
             if isinstance(self.sound, StretchScorer):  # the goal windows' sound alone
-                windows = [(c.shown_s - self.config.goal_window_s, c.shown_s + HOP_S) for c in bug.changes]
-                curve = self.sound.score_around(half, windows)
+                windows = goal_windows(bug.changes, bug.clock.cuts_s, self.config.goal_window_s)
+                curve = self.sound.score_around(half, [(a - SOUND_MARGIN_S, b + HOP_S) for a, b in windows])
             else:
                 curve = self.sound.score_half(half)
         state = half_state(half.half, half.video, bug, curve, self.config)

@@ -65,10 +65,8 @@ def place_goals(
     hold: int,
 ) -> list[Goal]:
     goals = []
-    previous_s = 0.0
-    for change in changes:
+    for change, (lower, _) in zip(changes, goal_windows(changes, cuts_s, window_s), strict=True):
         steps = _steps(change)
-        lower = max(previous_s, change.shown_s - window_s, *(c for c in cuts_s if c <= change.shown_s + 1e-6))
         cut_bounded = any(abs(lower - c) < 1e-6 for c in cuts_s)
         time_s, placed_by = change.shown_s, "shown"
         if curve is not None and len(curve.scores):
@@ -83,8 +81,20 @@ def place_goals(
         confidence = min(1.0, change.reads / (2.0 * hold))
         for team, score in steps:
             goals.append(Goal(time_s, change.shown_s, team, score, confidence, placed_by, change.kind == "taken back"))
-        previous_s = change.shown_s
     return goals
+
+
+def goal_windows(changes: Sequence[Change], cuts_s: Sequence[float], window_s: float) -> list[tuple[float, float]]:
+    """``(lower, shown_s)`` of each change: where its goal can be, from ``window_s`` before the new
+    score was shown, but never before the previous change or the last cut in the video before it
+    (the goal cannot lie in other footage). Only these stretches' sound is needed."""
+    windows = []
+    previous_s = 0.0
+    for change in changes:
+        lower = max(previous_s, change.shown_s - window_s, *(c for c in cuts_s if c <= change.shown_s + 1e-6))
+        windows.append((lower, change.shown_s))
+        previous_s = change.shown_s
+    return windows
 
 
 def _steps(change: Change) -> list[tuple[str, tuple[int, int]]]:

@@ -61,22 +61,68 @@ def edge_persistence(frames: Sequence[np.ndarray]) -> np.ndarray:
 def candidate_boxes(persistence: np.ndarray, threshold: float, band: float) -> list[Box]:
     """Boxes of lasting edges in the top and bottom ``band`` of the picture, widest first: each a
     line of text (at least three times wider than tall, between 2% and 15% of the picture's height)."""
-    from scipy import ndimage
-
     h, w = persistence.shape
     mask = persistence >= threshold
     rows = round(h * band)
     mask[rows : h - rows] = False
     # letters of one line are joined across the gaps between them (a few letter widths), lines kept apart
-    joined = ndimage.binary_closing(mask, structure=np.ones((1, max(3, w // 50))))
-    joined = ndimage.binary_dilation(joined, structure=np.ones((1, 3)))
-    labels, _ = ndimage.label(joined)
+    joined = _widened(_gaps_filled(mask, max(3, w // 50)))
     boxes = []
-    for rows_slice, cols_slice in ndimage.find_objects(labels):
-        box = Box(rows_slice.start, rows_slice.stop, cols_slice.start, cols_slice.stop)
+    for box in _component_boxes(joined):
         if box.width >= 3 * box.height and 0.02 * h <= box.height <= 0.15 * h:
             boxes.append(_padded(box, h, w))
     return sorted(boxes, key=lambda b: -b.width)
+
+
+def _gaps_filled(mask: np.ndarray, length: int) -> np.ndarray:
+    """``mask`` with every gap shorter than ``length`` between two set pixels of a row set (a
+    morphological closing along rows; done here in numpy, as importing SciPy's ndimage cost a
+    third of a second of every scoreboard run)."""
+    out = mask.copy()
+    rows, cols = np.nonzero(mask)  # row by row, left to right
+    fill = (rows[1:] == rows[:-1]) & (cols[1:] - cols[:-1] > 1) & (cols[1:] - cols[:-1] <= length)
+    for r, a, b in zip(rows[1:][fill].tolist(), cols[:-1][fill].tolist(), cols[1:][fill].tolist(), strict=True):
+        out[r, a:b] = True
+    return out
+
+
+def _widened(mask: np.ndarray) -> np.ndarray:
+    """``mask`` with each set pixel's left and right neighbours set too."""
+    out = mask.copy()
+    out[:, 1:] |= mask[:, :-1]
+    out[:, :-1] |= mask[:, 1:]
+    return out
+
+
+def _component_boxes(mask: np.ndarray) -> list[Box]:
+    """The bounding box of each 4-connected region of ``mask``, from the runs of set pixels in each
+    row: a run joins the runs it overlaps in the row above."""
+    parent: list[int] = []
+    runs: list[tuple[int, int, int]] = []  # (row, start, stop)
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    above: list[int] = []
+    for r, row in enumerate(mask):
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], row.view(np.uint8), [0]))))
+        here = []
+        for start, stop in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+            parent.append(len(runs))
+            runs.append((r, start, stop))
+            for j in above:
+                if runs[j][1] < stop and start < runs[j][2]:
+                    parent[root(j)] = root(len(runs) - 1)
+            here.append(len(runs) - 1)
+        above = here
+    extents: dict[int, list[int]] = {}
+    for i, (r, start, stop) in enumerate(runs):
+        e = extents.setdefault(root(i), [r, r + 1, start, stop])
+        e[0], e[1], e[2], e[3] = min(e[0], r), max(e[1], r + 1), min(e[2], start), max(e[3], stop)
+    return [Box(*e) for e in extents.values()]
 
 
 def _padded(box: Box, h: int, w: int) -> Box:

@@ -22,18 +22,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
 from soccer_highlights.core import ProgressFn
+from soccer_highlights.media.background import in_background
 from soccer_highlights.media.decode import iter_frames, iter_keyframes, keyframes_near
 from soccer_highlights.media.probe import probe
 from soccer_highlights.scoreboard.config import ScoreboardConfig
 from soccer_highlights.scoreboard.locate import Box, BugLayout, candidate_boxes, edge_persistence, text_mask
+from soccer_highlights.scoreboard.ocr import LINE_HEIGHT
 from soccer_highlights.scoreboard.parse import Read, parse_bug
-from soccer_highlights.scoreboard.vote import TimedRead
+from soccer_highlights.scoreboard.vote import Change, TimedRead, vote_scores
 
 log = logging.getLogger(__name__)
 MAX_REFINED = 40
@@ -67,6 +68,8 @@ def grey(rgb: np.ndarray) -> np.ndarray:
 
 REREAD_EVERY_S = 4.0
 """Before a change of score, keyframes are read again at most this often (see ``_read_before_changes``)."""
+KEYFRAMES_AHEAD = 64
+"""Keyframes decoded ahead (in a thread) while the bug is read: a few hundred kB of crops."""
 GALLERY = 12
 """How many looks of the current score (each confirmed by a read) a keyframe is compared with."""
 
@@ -87,7 +90,7 @@ class BugReader:
         """One crop of the bug (grey or RGB), scaled to the recogniser's line height, read and parsed."""
         from PIL import Image
 
-        height = self.config.text_height_px
+        height = LINE_HEIGHT
         width = max(1, round(crop.shape[1] * height / crop.shape[0]))
         scaled = np.asarray(Image.fromarray(crop).resize((width, height), Image.LANCZOS))
         if scaled.ndim == 2:
@@ -136,8 +139,8 @@ class BugReader:
             return BugReading(duration_s, None, [], self.calls)
         layout = BugLayout.learn(crops)
         reads, crops = self._read_keyframes(video, box, layout, progress)
-        reads = self._read_before_changes(reads, crops)
-        reads = self._refine(video, box, layout, reads)
+        reads = self._read_before_changes(reads, crops, self._changes(reads, duration_s))
+        reads = self._refine(video, box, layout, reads, self._changes(reads, duration_s))
         if progress:
             progress(duration_s)
         return BugReading(duration_s, box, reads, self.calls)
@@ -163,7 +166,8 @@ class BugReader:
         score_cols: slice | None = None
         last_clock_s = -np.inf
         verify = 0
-        for frame in iter_keyframes(video, region=(box.top, box.bottom, box.left, box.right)):
+        region = (box.top, box.bottom, box.left, box.right)
+        for frame in in_background(iter_keyframes(video, region=region), KEYFRAMES_AHEAD):
             if progress:
                 progress(frame.time_s)
             crop = frame.rgb
@@ -194,14 +198,20 @@ class BugReader:
             score_cols = _score_columns(read, box, mask.shape[1]) or score_cols
         return reads, crops
 
-    def _read_before_changes(self, reads: list[TimedRead], crops: dict[float, np.ndarray]) -> list[TimedRead]:
+    def _changes(self, reads: list[TimedRead], duration_s: float) -> list[Change]:
+        """The changes of score the reads so far vote for: only those are looked at more closely (a
+        misread of another score, read once, is none; looking around each cost 15-20 reads)."""
+        return vote_scores(reads, self.config.hold_reads, duration_s)[1]
+
+    def _read_before_changes(
+        self, reads: list[TimedRead], crops: dict[float, np.ndarray], changes: list[Change]
+    ) -> list[TimedRead]:
         """Before each change of score, the keyframes in the window where its goal is looked for
         read afresh, one every ``REREAD_EVERY_S`` at most: their clock reads show any cut in the
         video there (which bounds the goal) to within that, at the cost of a few reads per goal
         whatever the keyframe rate (an HD file with a keyframe every 1.7 s read them all: 5,600
         reads for 48 changes)."""
-        known = [r for r in reads if r.read.score is not None]
-        times = sorted({b.time_s for a, b in pairwise(known) if a.read.score != b.read.score})
+        times = sorted({c.shown_s for c in changes})
         fresh = {r.time_s: r for r in reads}
         last_s = -np.inf
         for r in reads:
@@ -214,14 +224,16 @@ class BugReader:
                 last_s = r.time_s
         return sorted(fresh.values(), key=lambda r: r.time_s)
 
-    def _refine(self, video: Path, box: Box, layout: BugLayout, reads: list[TimedRead]) -> list[TimedRead]:
-        """Where two reads of different scores meet, the frame where the bug changed: the frames
-        between them (at ``refine_fps``) are searched by halves, each look an OCR read (five or so
-        per change), then every frame before it is a read of the old score and every frame from it
-        one of the new (a bug changes once between two reads). Pixels alone cannot tell a blurred
-        HD digit from its neighbour; the recogniser can."""
-        known = [r for r in reads if r.read.score is not None]
-        changes = [(a, b) for a, b in pairwise(known) if a.read.score != b.read.score]
+    def _refine(
+        self, video: Path, box: Box, layout: BugLayout, reads: list[TimedRead], voted: list[Change]
+    ) -> list[TimedRead]:
+        """For each voted change, the frame where the bug changed, between the last read of the old
+        score and the first of the new: the frames between them (at ``refine_fps``) are searched by
+        halves, each look an OCR read (five or so per change), then every frame before it is a read
+        of the old score and every frame from it one of the new (a bug changes once between two
+        reads). Pixels alone cannot tell a blurred HD digit from its neighbour; the recogniser can."""
+        at = {r.time_s: r for r in reads}
+        changes = [(at[c.last_before_s], at[c.shown_s]) for c in voted if c.last_before_s in at and c.shown_s in at]
         if len(changes) > MAX_REFINED:
             log.info("%s: %d score changes read; looking closely at the first %d", video, len(changes), MAX_REFINED)
         extra: list[TimedRead] = []
