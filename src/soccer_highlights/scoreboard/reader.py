@@ -227,19 +227,28 @@ class BugReader:
     def _refine(
         self, video: Path, box: Box, layout: BugLayout, reads: list[TimedRead], voted: list[Change]
     ) -> list[TimedRead]:
-        """For each voted change, the frame where the bug changed, between the last read of the old
+        """For each voted change, the frame where the bug changed, between the last read of another
         score and the first of the new: the frames between them (at ``refine_fps``) are searched by
-        halves, each look an OCR read (five or so per change), then every frame before it is a read
-        of the old score and every frame from it one of the new (a bug changes once between two
-        reads). Pixels alone cannot tell a blurred HD digit from its neighbour; the recogniser can."""
-        at = {r.time_s: r for r in reads}
-        changes = [(at[c.last_before_s], at[c.shown_s]) for c in voted if c.last_before_s in at and c.shown_s in at]
+        halves, each look an OCR read (five or so per change), then every frame from it is a read of
+        the new score, and every frame before it one of the old where that read was the old score
+        (a bug changes once between two reads). Pixels alone cannot tell a blurred HD digit from its
+        neighbour; the recogniser can. The read before is the nearest of any other score, not the
+        old score's last (a misread or a join to another score can stand between them): the frames
+        between those two could be a minute of HD video, decoded at a cost of a decode each."""
+        known = [r for r in reads if r.read.score is not None]
+        changes = []
+        for change in voted:
+            new = next((r for r in known if r.time_s == change.shown_s), None)
+            # the last read of any other score (a misread one too) before it: the bug changed after it
+            old = next((r for r in reversed(known) if r.time_s < change.shown_s and r.read.score != change.after), None)
+            if new is not None and old is not None:
+                changes.append((change, old, new))
         if len(changes) > MAX_REFINED:
             log.info("%s: %d score changes read; looking closely at the first %d", video, len(changes), MAX_REFINED)
         extra: list[TimedRead] = []
-        for old, new in changes[:MAX_REFINED]:
+        for change, old, new in changes[:MAX_REFINED]:
             frames = [
-                (f.time_s, box.crop(f.rgb))
+                (f.time_s, box.crop(f.rgb).copy())  # a copy: a view would keep the whole frame
                 for f in iter_frames(video, self.config.refine_fps, start_s=old.time_s + 1e-3, end_s=new.time_s)
             ]
             frames = [(t, c) for t, c in frames if not layout.hidden(text_mask(grey(c)))]
@@ -262,8 +271,10 @@ class BugReader:
                     break  # three misreads, or a third score: the keyframes' times stand
             else:
                 for i, (time_s, _) in enumerate(frames):
-                    source = new if i >= hi else old
-                    extra.append(TimedRead(time_s, replace(source.read, clock_s=None, added_min=None), fresh=False))
+                    source = new if i >= hi else old if old.read.score == change.before else None
+                    if source is not None:
+                        carried = replace(source.read, clock_s=None, added_min=None)
+                        extra.append(TimedRead(time_s, carried, fresh=False))
         merged = {r.time_s: r for r in extra}
         merged.update({r.time_s: r for r in reads})
         return sorted(merged.values(), key=lambda r: r.time_s)
