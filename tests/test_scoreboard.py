@@ -216,9 +216,11 @@ def test_the_reader_checks_its_model_files() -> None:
     assert set(files) == set(MODELS) and all(p.is_file() for p in files.values())
 
 
-def test_one_file_of_the_whole_match_shows_its_halves_and_a_loop_does_not() -> None:
-    """Pre-match talk, a first half to 47:00, half-time, the clock again from 45:00: two halves of
-    play, and moments outside them (pre-match, half-time) make no segments."""
+@pytest.mark.parametrize("clock", ["runs on to 49:00", "stops at 45:00 +4"])
+def test_one_file_of_the_whole_match_shows_its_halves_and_a_loop_does_not(clock: str) -> None:
+    """Pre-match talk, a first half with 4 minutes of stoppage time (the clock running on to 49:00,
+    or stopped at 45:00 with +4 shown), half-time, the clock again from 45:00: two halves of play,
+    and moments outside them (pre-match, half-time) make no segments; stoppage time is play."""
     import numpy as np
 
     from soccer_highlights.core import ScoreCurve
@@ -226,17 +228,19 @@ def test_one_file_of_the_whole_match_shows_its_halves_and_a_loop_does_not() -> N
     from soccer_highlights.scoreboard.vote import Clock
     from soccer_highlights.segments import plan_reel
 
-    samples = [(300 + 60 * k, 60 * k + 0.5) for k in range(48)] + [
-        (4200 + 60 * k, 2700 + 60 * k + 0.5) for k in range(47)
-    ]
-    state = HalfState(1, Path("match.ts"), BugState(7500, None, clock=Clock(samples, [])), [])
+    first_half = 50 if clock.startswith("runs") else 46
+    samples = [(300 + 60 * k, 60 * k + 0.5) for k in range(first_half)]
+    samples += [(4200 + 60 * k, 2700 + 60 * k + 0.5) for k in range(47)]
+    stoppage = [] if clock.startswith("runs") else [3060.0, 3120.0, 3180.0, 3240.0]  # 45:00 +4 for 4 minutes
+    stoppage.append(3900.0)  # a stray misread of added time in half-time
+    state = HalfState(1, Path("match.ts"), BugState(7500, None, clock=Clock(samples, [], stoppage)), [])
     (first, second) = state.play_periods()
     assert first[0] == 1 and abs(first[1] - 300) < 1 and second[0] == 2 and abs(second[1] - 4200) < 1
-    assert 3100 < first[2] < 4200
+    assert 3240 < first[2] < 3300, "stoppage time is play; half-time is not"
     loop = [(114 * k + t, 45 + t) for k in range(10) for t in (0, 10)]  # clips joined over and over: no halves
     assert HalfState(1, Path("loop.mkv"), BugState(1140, None, clock=Clock(loop, [])), []).play_periods() == []
     scores = np.zeros(15000, np.float32)
-    scores[[200, 3600 * 2, 1000 * 2]] = 1.0  # pre-match (100 s), half-time (3600 s), first half (1000 s)
+    scores[[200, 3600 * 2, 1000 * 2, 3200 * 2]] = 1.0  # pre-match, half-time, first half, its stoppage time
     curve = ScoreCurve(1, 0.5, scores, 7500, "t", play=tuple((a, b) for _, a, b in state.play_periods()))
     plan = plan_reel([curve], sh.SegmentConfig(auto_budget=False))
-    assert [round(s.peak_s) for s in plan.segments] == [1000]
+    assert [round(s.peak_s) for s in plan.segments] == [1000, 3200]

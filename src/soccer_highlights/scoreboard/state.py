@@ -33,15 +33,20 @@ from soccer_highlights.scoreboard.vote import Change, Clock, ScoreSpan, vote_clo
 
 log = logging.getLogger(__name__)
 CACHE_DIR = "scoreboard"
-FORMAT = 3
+FORMAT = 4
 """Bumped whenever reading or voting changes, so no cached reading outlives the code that made it."""
 SECOND_HALF_S = 45 * 60.0
 RESTART_S = 10.0
-"""The clock going back (45:00 after 47:12) is a new half: misreads were dropped by the vote, so
-going back by more than this is no misread."""
+"""Where the video runs on by more than this while the clock does not, a new half begins: the
+clock went back (45:00 after 47:12), or stopped at 45:00 for stoppage time and half-time and ran
+again from 45:00. A football clock never stops in play; misreads were dropped by the vote."""
 END_MARGIN_S = 30.0
 """Play is taken to go on this long after the last read of its clock (the bug is often hidden at
 the whistle)."""
+STOPPAGE_GAP_S = 150.0
+"""Reads showing added time (``45:00 +2``) after a half's running clock extend its play while each
+follows the one before within this (the clock is read every minute; a stray misread in half-time,
+far from the others, does not stretch the half)."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ class BugState:
             "box": self.box.to_json() if self.box else None,
             "spans": [asdict(s) for s in self.spans],
             "changes": [asdict(c) for c in self.changes],
-            "clock": {"samples": self.clock.samples, "cuts_s": self.clock.cuts_s},
+            "clock": {"samples": self.clock.samples, "cuts_s": self.clock.cuts_s, "added_s": self.clock.added_s},
             "teams": list(self.teams) if self.teams else None,
             "reads": self.reads,
             "ocr_calls": self.ocr_calls,
@@ -80,7 +85,11 @@ class BugState:
             Box(*data["box"]) if data.get("box") else None,
             [ScoreSpan(**s) for s in data["spans"]],
             [Change(**{**c, "before": tuple(c["before"]), "after": tuple(c["after"])}) for c in data["changes"]],
-            Clock([tuple(p) for p in data["clock"]["samples"]], list(data["clock"]["cuts_s"])),
+            Clock(
+                [tuple(p) for p in data["clock"]["samples"]],
+                list(data["clock"]["cuts_s"]),
+                list(data["clock"].get("added_s", [])),
+            ),
             tuple(data["teams"]) if data.get("teams") else None,
             int(data.get("reads", 0)),
             int(data.get("ocr_calls", 0)),
@@ -151,7 +160,8 @@ class HalfState:
             return []
         runs: list[list[tuple[float, float]]] = [[samples[0]]]
         for t, m in samples[1:]:
-            if m < runs[-1][-1][1] - RESTART_S:  # the clock went back: 45:00 again, a new half
+            before_t, before_m = runs[-1][-1]
+            if m - t < before_m - before_t - RESTART_S:  # the video ran on, the clock did not: a new half
                 runs.append([])
             runs[-1].append((t, m))
         if len(runs) > 4 or any(run[0][1] < SECOND_HALF_S - 300 for run in runs[1:]):
@@ -160,6 +170,9 @@ class HalfState:
         for k, run in enumerate(runs):
             (t0, m0), (t1, _) = run[0], run[-1]
             kickoff_m = SECOND_HALF_S if (k > 0 or m0 >= SECOND_HALF_S) else 0.0
+            for added_s in self.bug.clock.added_s:  # stoppage time: the clock stopped, play goes on
+                if t1 < added_s <= t1 + STOPPAGE_GAP_S:
+                    t1 = added_s
             periods.append((k + 1, max(0.0, t0 - (m0 - kickoff_m)), t1 + END_MARGIN_S))
         pre_match = periods[0][1] > END_MARGIN_S
         return periods if len(periods) > 1 or pre_match else []

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -133,6 +133,9 @@ class Clock:
     """``(video_s, match_s)`` at the reads kept."""
     cuts_s: list[float]
     """Video times where the offset jumped: the first kept read after each jump."""
+    added_s: list[float] = field(default_factory=list)
+    """Video times of reads showing added time (``45:00 +2``): a stopped clock maps no time, but
+    play goes on there (see ``HalfState.play_periods``)."""
 
     def match_s(self, video_s: float) -> float | None:
         """Match time at a video time: the offset of the nearest run of reads before it (or the
@@ -150,8 +153,9 @@ def vote_clock(reads: Sequence[TimedRead], tolerance_s: float, neighbours: int =
     points = sorted(
         (r.time_s, r.read.clock_s) for r in reads if r.fresh and r.read.clock_s is not None and r.read.added_min is None
     )
+    added = sorted(r.time_s for r in reads if r.fresh and r.read.added_min is not None)
     if not points:
-        return Clock([], [])
+        return Clock([], [], added)
     t = np.array([p[0] for p in points])
     offset = np.array([p[1] for p in points]) - t
     keep = np.zeros(len(t), bool)
@@ -163,7 +167,7 @@ def vote_clock(reads: Sequence[TimedRead], tolerance_s: float, neighbours: int =
         keep[i] = agreeing.any() if len(others) else True
     t, offset = t[keep], offset[keep]
     if not len(t):
-        return Clock([], [])
+        return Clock([], [], added)
     runs = np.split(np.arange(len(t)), np.flatnonzero(np.abs(np.diff(offset)) > tolerance_s) + 1)
     samples: list[tuple[float, float]] = []
     cuts: list[float] = []
@@ -173,4 +177,4 @@ def vote_clock(reads: Sequence[TimedRead], tolerance_s: float, neighbours: int =
         samples.extend((float(t[i]), float(t[i] + settled)) for i in run)
         if k > 0:
             cuts.append(float(t[run[0]]))
-    return Clock(samples, cuts)
+    return Clock(samples, cuts, added)
