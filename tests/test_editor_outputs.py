@@ -53,6 +53,8 @@ def test_an_hd_source_gives_an_hd_reel_frame_exact(hd_clip: Path, tmp_path: Path
     planned = sum(round(e * NTSC) - round(s * NTSC) for s, e in ((x["start_s"], x["end_s"]) for x in doc["segments"]))
     assert abs(_frames(out / "reel.mp4") - planned) <= 1, "the reel's length is the sum of its segments, to the frame"
     assert abs(stream_counts(out / "reel.mp4").audio_s - planned / NTSC) <= 1 / NTSC + 0.03
+    goal = next(s for s in doc["segments"] if s["label"] == "Goal (2-0)")  # the HD bug read, 5x larger
+    assert abs(goal["match_clock_s"] - 1684) <= 5, "the clock read off the HD bug: 28:04 at the goal"
     clips = sorted(out.glob("[0-9][0-9]_*.mp4"))
     assert len(clips) == len(doc["segments"]) and "goal" in clips[0].name
     for clip, seg in zip(clips, doc["segments"], strict=True):
