@@ -45,6 +45,21 @@ def test_the_common_layouts_and_misreads_parse(text, score, teams, clock_s, adde
     assert (read.score, read.teams, read.clock_s, read.added_min) == (score, teams, clock_s, added)
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("ARL 2-0 AND 28:10", (4, 6)),
+        ("00:14 RED 0 - 0 BLU", (10, 14)),  # clock first, a spaced dash: not the clock's "00"
+        ("28:03 ARL 1 1 MUN", (10, 12)),
+    ],
+)
+def test_the_score_is_placed_on_its_own_digits(text: str, where: tuple[int, int]) -> None:
+    """Where the score stands across the bug (which columns a new digit changes) comes from the
+    recogniser's places of its two digits; the clock's digits must never stand in for them."""
+    places = tuple(i / len(text) for i in range(len(text)))
+    assert parse_bug(text, 1.0, places).score_at == (places[where[0]], places[where[1]])
+
+
 def _reads(*scores: tuple[float, tuple[int, int] | None]) -> list[TimedRead]:
     return [TimedRead(t, Read(*(s or (None, None)))) for t, s in scores]
 
@@ -160,6 +175,34 @@ def test_the_default_reel_keeps_and_names_the_goal(joined_real_clips, tmp_path: 
     assert all(
         s["label"] == "Highlight" for s in json.loads((tmp_path / "plain" / "segments.json").read_text())["segments"]
     )
+
+
+@pytest.mark.parametrize("layout", ["top", "bottom"])
+def test_a_synthetic_hd_bug_in_either_layout_gives_its_goal_and_clock(board, tmp_path: Path, layout: str) -> None:
+    """The generator's score bug at 1280x720, in the real clips' layout (top left, clock last) and
+    another (centred low, clock first, a spaced dash), hidden in close-ups: the mechanics of finding,
+    reading and voting at another size and layout (synthetic: no evidence of quality on real bugs)."""
+    from soccer_highlights.synth import SCORE_BUG_DELAY_S, SCORE_BUG_TEAMS, SynthConfig, plan_half, synth_game
+
+    cfg = SynthConfig(minutes=1.5, width=1280, height=720, fps=25, highlights_per_half=2, score_bug=layout)
+
+    def goal_of(seed: int):  # a seed whose half has a goal early enough for its new score to be shown
+        return next((e for e in plan_half(np.random.default_rng(seed), 1, cfg).events if e.label == "Goal"), None)
+
+    seed = next(s for s in range(100) if (g := goal_of(s)) is not None and 15 < g.time_s < 50)
+    goal = goal_of(seed)
+    game = synth_game(tmp_path / "game", cfg, seed=seed, halves=(1,))
+    state = _state(board, game.path / "1_224p.mkv")
+    after = (1, 0) if goal.team == "home" else (0, 1)
+    assert state.readable and state.bug.teams == SCORE_BUG_TEAMS
+    assert [(s.home, s.away) for s in state.bug.spans] == [(0, 0), after]
+    (found,) = state.goals
+    assert abs(found.shown_s - (goal.time_s + SCORE_BUG_DELAY_S)) <= 1.0
+    assert found.placed_by == "sound" and abs(found.time_s - goal.time_s) <= 5.0
+    assert all(abs(state.match_s(t) - t) <= 1.0 for t in (10.0, 80.0)), "the clock runs from 00:00"
+    box = state.bug.box
+    assert box.bottom < 0.3 * 720 if layout == "top" else box.top > 0.7 * 720
+    assert box.width < 0.5 * 1280, "the bug's own box, not a line across the picture"
 
 
 def test_the_recogniser_reads_as_the_wheels_own_pipeline_does(real_clips: Path) -> None:

@@ -79,6 +79,13 @@ def synth(
             "about 500 kb/s, decoding like SoccerNet's 224p files)."
         ),
     ] = "quick",
+    score_bug: Annotated[
+        str,
+        typer.Option(
+            help="Draw a score bug with a running clock: 'top' (top left, clock last), 'bottom' (centred "
+            "low, clock first) or 'none'. It tests the scoreboard's mechanics, not its quality."
+        ),
+    ] = "none",
     force: Annotated[bool, typer.Option(help="Replace games that already exist.")] = False,
 ) -> None:
     """Write synthetic matches (H.264 + AAC MKV halves and Labels-v2.json) for tests and demos.
@@ -88,7 +95,7 @@ def synth(
     """
     from soccer_highlights.synth import SynthConfig, synth_games
 
-    cfg = SynthConfig(minutes=minutes, encoding=encoding)
+    cfg = SynthConfig(minutes=minutes, encoding=encoding, score_bug=score_bug)
     with progress_bars() as bar:
         task = bar.add_task("encoding games", total=games)
         for game in synth_games(out_dir, games, cfg, seed, force=force):

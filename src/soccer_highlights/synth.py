@@ -51,6 +51,12 @@ class SynthConfig(Checked):
     """Other SoccerNet events (throw-ins, fouls, ...), each with a weak cue."""
     distractors_per_half: float | None = None
     """Chants and close-ups with no event; by default one per 4 minutes, at least 1 of each."""
+    score_bug: str = choice("none", ("none", "top", "bottom"))
+    """A broadcast's score bug drawn over the picture: ``top`` (``RED 1-0 BLU 12:34`` in the top-left
+    corner, the layout of the real clips) or ``bottom`` (``12:34  RED 1 - 0 BLU`` centred low: clock
+    first), with the match clock running, each goal's new score shown ``SCORE_BUG_DELAY_S`` after it,
+    and the bug hidden during close-ups as broadcasters hide it in replays. It tests the reading's
+    mechanics at any size and layout; it is no evidence of how well real bugs are read."""
     encoding: str = choice("quick", ("quick", "broadcast"))
     """``quick`` (x264 ultrafast: no B-frames, cheap to make and to decode; tests and the demo) or
     ``broadcast`` (like SoccerNet's 224p files: H.264 High with B-frames at about 500 kb/s, which
@@ -98,6 +104,11 @@ ENCODINGS = {
 }
 """x264 options per ``SynthConfig.encoding``: the real 224p files (High profile, about 60% B-frames,
 500 kb/s) cost as much to decode as ``broadcast``, several times what ``quick`` costs."""
+
+SCORE_BUG_DELAY_S = 20.0
+"""A goal's new score is shown this long after it (broadcasts show the celebration first)."""
+SCORE_BUG_TEAMS = ("RED", "BLU")
+"""The home and away teams' codes on the synthetic score bug (their shirts are red and blue)."""
 
 PITCH_WORLD_W = 1200
 STAND_H = 34
@@ -211,8 +222,11 @@ def _team(rng: np.random.Generator) -> str:
 class PictureMaker:
     """Draws frames of a half: a panning wide shot, medium shots and close-ups."""
 
-    def __init__(self, plan: HalfPlan, cfg: SynthConfig, rng: np.random.Generator):
+    def __init__(
+        self, plan: HalfPlan, cfg: SynthConfig, rng: np.random.Generator, kickoff_score: tuple[int, int] = (0, 0)
+    ):
         self.plan, self.w, self.h = plan, cfg.width, cfg.height
+        self.bug = ScoreBug(plan, cfg, kickoff_score) if cfg.score_bug != "none" else None
         self.world_w = max(PITCH_WORLD_W, 3 * self.w)
         """The pitch is three pictures wide (1200 px at 224p), so the camera pans at any size."""
         self.scale = self.w / SOCCERNET_224P[0]
@@ -295,9 +309,15 @@ class PictureMaker:
 
     def frame(self, t: float) -> np.ndarray:
         for i, (a, b) in enumerate(self.closeup_spans):
-            if a <= t < b:
+            if a <= t < b:  # the score bug is hidden in close-ups, as in a broadcast's replays
                 img = self.closeups[i % len(self.closeups)]
                 return np.roll(img, int(4 * math.sin(t * 3.0)), axis=1)
+        view = self._wide(t)
+        if self.bug is not None:
+            self.bug.draw(view, t)
+        return view
+
+    def _wide(self, t: float) -> np.ndarray:
         cam = self._camera_x(t)
         x0 = int(cam)
         view = self.world[:, x0 : x0 + self.w].copy()
@@ -314,6 +334,53 @@ class PictureMaker:
             view = np.repeat(np.repeat(crop, 2, axis=0), 2, axis=1)
             view = np.pad(view, ((0, self.h - view.shape[0]), (0, self.w - view.shape[1]), (0, 0)), mode="edge")
         return view
+
+
+class ScoreBug:
+    """The score bug of one half: white text on a dark box, its score from the plan's goals (and
+    the score at kick-off), its clock from the half's start (45:00 at the second half's)."""
+
+    def __init__(self, plan: HalfPlan, cfg: SynthConfig, kickoff_score: tuple[int, int]):
+        from PIL import ImageFont
+
+        from soccer_highlights.media.cut import title_font
+
+        self.layout, self.w, self.h = cfg.score_bug, cfg.width, cfg.height
+        self.half, self.kickoff_score = plan.half, kickoff_score
+        self.shown = sorted((e.time_s + SCORE_BUG_DELAY_S, e.team) for e in plan.events if e.label == "Goal")
+        self.font = ImageFont.truetype(str(title_font()), max(9, round(cfg.height * 0.045)))
+        self._drawn: tuple[str, np.ndarray] | None = None
+
+    def score(self, t: float) -> tuple[int, int]:
+        home, away = self.kickoff_score
+        for shown_s, team in self.shown:
+            if shown_s <= t:
+                home, away = (home + 1, away) if team == "home" else (home, away + 1)
+        return home, away
+
+    def text(self, t: float) -> str:
+        (home, away), (a, b) = self.score(t), SCORE_BUG_TEAMS
+        minutes, seconds = divmod((self.half - 1) * 45 * 60 + int(t), 60)
+        clock = f"{minutes:02d}:{seconds:02d}"
+        return f"{a} {home}-{away} {b} {clock}" if self.layout == "top" else f"{clock}  {a} {home} - {away} {b}"
+
+    def draw(self, view: np.ndarray, t: float) -> None:
+        text = self.text(t)
+        if self._drawn is None or self._drawn[0] != text:
+            from PIL import Image, ImageDraw
+
+            left, top, right, bottom = self.font.getbbox(text)
+            pad = max(2, (bottom - top) // 3)
+            box = Image.new("RGB", (right - left + 2 * pad, bottom - top + 2 * pad), (16, 20, 48))
+            ImageDraw.Draw(box).text((pad - left, pad - top), text, font=self.font, fill=(255, 255, 255))
+            self._drawn = (text, np.asarray(box))
+        box = self._drawn[1]
+        bh, bw = box.shape[:2]
+        if self.layout == "top":
+            y, x = round(0.04 * self.h), round(0.03 * self.w)
+        else:
+            y, x = self.h - bh - round(0.05 * self.h), (self.w - bw) // 2
+        view[y : y + bh, x : x + bw] = box[: self.h - y, : self.w - x]
 
 
 # ----------------------------------------------------------------------------------------- sound
@@ -375,10 +442,11 @@ def write_half_video(
     cfg: SynthConfig,
     seed: int,
     progress: Callable[[float], None] | None = None,
+    kickoff_score: tuple[int, int] = (0, 0),
 ) -> None:
     """Encode one half as H.264 + AAC stereo Matroska, streaming one second at a time."""
     rng = np.random.default_rng(seed)
-    pictures = PictureMaker(plan, cfg, rng)
+    pictures = PictureMaker(plan, cfg, rng, kickoff_score)
     sound = SoundMaker(plan, cfg.sample_rate, rng)
     with atomic_path(path) as tmp, av.open(str(tmp), mode="w", format="matroska") as out:
         video = out.add_stream("libx264", rate=cfg.fps)
@@ -447,13 +515,17 @@ def synth_game(
     game_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     plans = tuple(plan_half(rng, h, cfg, (extra_highlights_s or {}).get(h, ())) for h in halves)
+    score = (0, 0)
     for i, plan in enumerate(plans):
 
         def half_progress(f: float, i: int = i) -> None:
             if progress:
                 progress((i + f) / len(plans))
 
-        write_half_video(game_dir / f"{plan.half}_224p.mkv", plan, cfg, seed * 10 + plan.half, half_progress)
+        path = game_dir / f"{plan.half}_224p.mkv"
+        write_half_video(path, plan, cfg, seed * 10 + plan.half, half_progress, kickoff_score=score)
+        goals = [e.team for e in plan.events if e.label == "Goal"]
+        score = (score[0] + goals.count("home"), score[1] + goals.count("away"))
     labels = events_to_json(e for p in plans for e in p.events)
     labels["UrlLocal"] = game_dir.name
     atomic_write_text(game_dir / "Labels-v2.json", json.dumps(labels, indent=1))

@@ -66,14 +66,16 @@ def parse_bug(text: str, confidence: float = 1.0, positions: tuple[float, ...] =
 
 def _score_place(text: str, read: Read, positions: tuple[float, ...]) -> tuple[float, float] | None:
     """The first and last character of the score in ``text``, as places across the bug: the score's
-    digits are the last two digit-like characters before the clock (or the end) that parse to it."""
+    digits are the last two digit-like characters outside the clock (before it where it comes
+    last) that parse to it, at most a spaced separator apart (``0 - 0``)."""
     clock = _CLOCK.search(text) if read.clock_s is not None else None
     end = clock.start() if clock is not None and clock.start() > 0 else len(text)
-    digits = [i for i in range(end) if text[i].isdigit() or text[i] in AS_DIGIT_CHARS]
+    in_clock = range(clock.start(), clock.end()) if clock is not None else range(0)
+    digits = [i for i in range(end) if (text[i].isdigit() or text[i] in AS_DIGIT_CHARS) and i not in in_clock]
     want = (str(read.home)[-1:], str(read.away)[:1])
     for a, b in zip(digits[::-1][1:], digits[::-1], strict=False):
         between = text[a + 1 : b]
-        if not (b - a <= 3 and all(c == " " or re.match(SEPARATORS, c) for c in between)):
+        if not (b - a <= 4 and all(c == " " or re.match(SEPARATORS, c) for c in between)):
             continue
         if (text[a].translate(AS_DIGIT), text[b].translate(AS_DIGIT)) != want:
             continue
