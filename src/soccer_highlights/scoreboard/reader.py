@@ -8,13 +8,15 @@
    replay) and not read; where the steady part (not the running seconds) changed in one place, by
    a digit's width, the bug is read again; otherwise the last read carries over (and the clock is
    read at least every ``clock_every_s``). A read whose score differs from the one before is
-   checked by fresh reads of the next keyframes, so a misread is never carried over.
-3. **Look closer**: between the last read of one score and the first read of another, frames are
-   decoded at ``refine_fps`` and told apart by their pixels (like the old bug, or like the new), so
-   the moment the bug changed is known to a fraction of a second instead of a keyframe interval.
+   checked by fresh reads of the next keyframes, so a misread is never carried over. The
+   keyframes are decoded in a thread ahead of the reads.
+3. **Look closer** at each change the reads vote for: where the video was cut in the window before
+   it (found by halves on the clock), and, between the last read of another score and the first
+   read of the new one, the frame where the bug changed (frames decoded at ``refine_fps`` and
+   searched by halves with the recogniser), to a fraction of a second instead of a keyframe interval.
 
 The whole reading costs the keyframes' decode, a few seconds of full decode around each change,
-and one OCR call (about 25 ms) per read.
+and one OCR call (about 14 ms on two cores) per read.
 """
 
 from __future__ import annotations
