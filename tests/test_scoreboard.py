@@ -205,6 +205,37 @@ def test_a_synthetic_hd_bug_in_either_layout_gives_its_goal_and_clock(board, tmp
     assert box.width < 0.5 * 1280, "the bug's own box, not a line across the picture"
 
 
+def test_a_bug_without_a_readable_clock_is_not_read_on_every_keyframe(real_clips: Path, tmp_path: Path) -> None:
+    """Some broadcasters show the clock apart from the score (or hide it for a while): the reads
+    that were due for the clock must not go on at every keyframe. Real 0-0 play (clip0 and clip12
+    joined eight times, 264 s) read with and without the clock in the recogniser's lines."""
+    import math
+    import re
+
+    from soccer_highlights.media.cut import concat_copy
+    from soccer_highlights.scoreboard.ocr import Line, TextReader
+    from soccer_highlights.scoreboard.reader import CLOCK_TRIES, BugReader
+
+    video = tmp_path / "nil.mkv"
+    concat_copy([real_clips / CLIP.format(name) for name in ("clip0", "clip12") * 8], video)
+    recogniser = TextReader(2)
+
+    def without_clock(crop: np.ndarray) -> Line:
+        line = recogniser.read(crop)
+        text = re.sub(r"\s*\d{1,3}\s?[:.]\s?\d{2,3}\s*$", "", line.text)
+        return Line(text, line.confidence, line.positions[: len(text)])
+
+    with_clock = BugReader(text_reader=recogniser.read).read_half(video)
+    reader = BugReader(text_reader=without_clock)
+    no_clock = reader.read_half(video)
+    assert all(r.read.clock_s is None for r in no_clock.reads) and any(r.read.score == (0, 0) for r in no_clock.reads)
+    periods = math.ceil(no_clock.duration_s / reader.config.clock_every_s)
+    assert no_clock.ocr_calls <= with_clock.ocr_calls + CLOCK_TRIES * periods, (
+        no_clock.ocr_calls,
+        with_clock.ocr_calls,
+    )
+
+
 def test_the_recogniser_reads_as_the_wheels_own_pipeline_does(real_clips: Path) -> None:
     """The recogniser is run on ONNX Runtime directly (rapidocr's import cost a second a run): on
     real crops of the bug it must read what rapidocr's own pipeline reads, character for character."""
