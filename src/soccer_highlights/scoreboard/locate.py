@@ -69,9 +69,8 @@ def candidate_boxes(persistence: np.ndarray, threshold: float, band: float) -> l
     mask = persistence >= threshold
     rows = round(h * band)
     mask[rows : h - rows] = False
-    mask[mask.mean(axis=1) > FULL_WIDTH] = (
-        False  # a line across the picture (a border, a still camera's touchline) is no text
-    )
+    # a line across the picture (a border, a still camera's touchline) is no text
+    mask[mask.mean(axis=1) > FULL_WIDTH] = False
     # letters of one line are joined across the gaps between them (a few letter widths), lines kept apart
     joined = _widened(_gaps_filled(mask, max(3, w // 50)))
     boxes = []
@@ -84,7 +83,7 @@ def candidate_boxes(persistence: np.ndarray, threshold: float, band: float) -> l
 def _gaps_filled(mask: np.ndarray, length: int) -> np.ndarray:
     """``mask`` with every gap shorter than ``length`` between two set pixels of a row set (a
     morphological closing along rows; done here in numpy, as importing SciPy's ndimage cost a
-    third of a second of every scoreboard run)."""
+    sixth of a second of every scoreboard run)."""
     out = mask.copy()
     rows, cols = np.nonzero(mask)  # row by row, left to right
     fill = (rows[1:] == rows[:-1]) & (cols[1:] - cols[:-1] > 1) & (cols[1:] - cols[:-1] <= length)

@@ -248,11 +248,10 @@ class BugReader:
                 continue  # no clock read after the change: nothing to compare with
             reference = float(np.median(after))
             window = [t for t in shown if change.shown_s - self.config.goal_window_s <= t < change.shown_s]
-            lo, hi = -1, len(window)  # window[hi:] (and the change) show the reference offset, window[lo] another
-            j, o = offset_at(0, hi, window)
+            hi = len(window)  # window[hi:] (and the change) show the reference offset, window[lo] another
+            lo, o = offset_at(0, hi, window)
             if o is None or abs(o - reference) <= tolerance:
                 continue  # one run of the clock through the window: no cut
-            lo = j
             while hi - lo > 1 and (window[hi] if hi < len(window) else change.shown_s) - window[lo] > REREAD_EVERY_S:
                 j, o = offset_at((lo + hi) // 2, hi, window)
                 if o is None:
