@@ -33,6 +33,7 @@ FLOORS: dict[str, int] = {
     "batch": 10,
     "synth": 10,
     "demo": 11,
+    "web": 11,
     "_cli": 12,
     "cli": 13,
     "__init__": 14,

@@ -20,6 +20,7 @@ from rich.markup import escape
 
 from soccer_highlights._cli import corpus, measure, models
 from soccer_highlights._cli import reel as reel_commands
+from soccer_highlights._cli import serve as serve_command
 from soccer_highlights._cli.common import console, progress_bars
 from soccer_highlights._version import __version__
 from soccer_highlights.errors import SoccerHighlightsError
@@ -45,6 +46,7 @@ app.command()(measure.evaluate)
 app.command("reel-metrics")(measure.reel_metrics_command)
 app.command()(corpus.scoreboard)
 app.command()(corpus.download)
+app.command()(serve_command.serve)
 
 
 @app.callback()
