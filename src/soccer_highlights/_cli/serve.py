@@ -59,7 +59,10 @@ def serve(
     app = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    console.print(f"soccer-highlights serves {address} (jobs in {settings.state_dir}); Ctrl-C stops it")
+    console.print(
+        f"soccer-highlights serves {address} (jobs in {settings.state_dir}); Ctrl-C stops it",
+        soft_wrap=True, highlight=False, markup=False,
+    )  # fmt: skip
     if token:
-        console.print("every request needs the token in that address: share it only with whom may use this app")
+        console.print("every request needs the token in that address: share it only with whom may use the app")
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)

@@ -185,9 +185,10 @@ def create_app(settings: ServeSettings) -> Starlette:
         job_id = int(request.path_params["job_id"])
         store.get(job_id)
         relative = request.path_params["path"]
-        if relative.split("/", 1)[0] not in (REEL_DIR, EDIT_DIR):
-            raise OutsideError(f"{relative}: outside the job's outputs; only files of the job's outputs can be opened")
-        path = inside(job_dir(state_dir, job_id), relative, "the job's outputs")
+        top, _, rest = relative.partition("/")
+        if top not in (REEL_DIR, EDIT_DIR):
+            raise OutsideError(f"{relative}: outside the job's outputs; nothing outside them is opened")
+        path = inside(job_dir(state_dir, job_id) / top, rest, "the job's outputs")
         if not path.is_file():
             return _error(f"{relative}: no such file among job {job_id}'s outputs", 404)
         download = path.name if request.query_params.get("download") else None

@@ -47,7 +47,7 @@ def inside(root: Path, relative: str, what: str) -> Path:
         raise OutsideError(f"{relative!r}: not a path {what}")
     target = (base / relative.lstrip("/")).resolve()
     if not target.is_relative_to(base):
-        raise OutsideError(f"{relative}: outside {what}; only files {what} can be opened")
+        raise OutsideError(f"{relative}: outside {what}; nothing outside {what} is opened")
     return target
 
 

@@ -9,6 +9,7 @@ what the page shows; anything else is a bug, its traceback goes to the job's ``w
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
@@ -20,6 +21,8 @@ from soccer_highlights.web.jobs import EDIT_DIR, EDITED_FILE, REEL_DIR, JobOptio
 
 MIN_INTERVAL_S = 0.25
 """Progress is written at most this often (and at every change of stage)."""
+NICENESS = 5
+"""The job yields the CPU to the web server (and its ffmpeg children inherit it): pages stay quick."""
 
 
 class Reporter:
@@ -77,6 +80,7 @@ def run(store: JobStore, state_dir: Path, job_id: int) -> None:
 
 def main(argv: list[str]) -> int:
     state_dir, job_id = Path(argv[0]), int(argv[1])
+    os.nice(NICENESS)
     store = JobStore(state_dir)
     try:
         run(store, state_dir, job_id)
