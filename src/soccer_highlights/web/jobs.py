@@ -115,6 +115,8 @@ class JobQueue:
             self._thread.join(timeout=wait_s)
         for job_id, process in list(self._running.items()):
             _terminate(process, wait_s)
+            if self.store.get(job_id).state != "running":  # it ended on its own, and said how
+                continue
             self.store.update(job_id, state="interrupted", pid=None, eta_s=None, finished=time.time(),
                               error="the server stopped while this job ran: start it again to finish it")  # fmt: skip
         self._running.clear()
