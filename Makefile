@@ -39,7 +39,7 @@ bench: $(STAMP)
 
 # The pictures in docs/, made again from real runs (tests write only to temporary folders).
 docs: $(STAMP) browser
-	UPDATE_DOCS=1 $(BIN)/python -m pytest -q tests/test_review_page.py
+	UPDATE_DOCS=1 $(BIN)/python -m pytest -q tests/test_review_page.py tests/test_web_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -4,7 +4,6 @@ restart of the server in the middle of a job, and the access token off the loopb
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -208,11 +207,14 @@ def test_two_jobs_queue_a_restart_interrupts_and_both_finish_then_a_recut(
             for line in events.iter_lines():
                 if line.startswith("data: "):
                     jobs = {j["id"]: j for j in json.loads(line[6:])["jobs"]}
-                    seen.append((jobs[first]["state"], jobs[first]["stage"], jobs[second]["state"]))
+                    one, two = jobs[first], jobs[second]
+                    seen.append((one["state"], one["stage"], one["done"], two["state"]))
                     assert [jobs[first]["state"], jobs[second]["state"]].count("running") <= 1, "one at a time"
-                    if jobs[first]["stage"] == "scoring" and jobs[first]["done"]:
+                    scored = {done for state, stage, done, _ in seen if stage == "scoring" and done}
+                    if len(scored) >= 2:  # the scoring's progress comes as it goes, not only at its end
                         break
-        assert seen[0][0] in ("queued", "running") and seen[-1] == ("running", "scoring", "queued"), seen
+        assert seen[0][0] in ("queued", "running") and seen[-1][:2] == ("running", "scoring"), seen
+        assert seen[-1][3] == "queued", seen
     after = {j.id: j for j in JobStore(state).all()}
     assert after[first].state == "interrupted" and after[second].state == "queued", (after[first], after[second])
     with LiveServer(settings) as server, server.client() as client:
@@ -244,4 +246,5 @@ def test_two_jobs_queue_a_restart_interrupts_and_both_finish_then_a_recut(
         assert abs(frames - round((trimmed["end_s"] - trimmed["start_s"]) * 25)) <= 1
         page = client.get(f"/jobs/{first}").text
         assert '"reel_url":"../edit/reel.mp4"' in page, "the page starts from the re-cut"
-    assert sorted(os.listdir(state / "uploads")) == sorted([joined, stored])
+    videos = sorted(p.name for p in (state / "uploads").iterdir() if p.is_file())  # beside them: the bug's cache
+    assert videos == sorted([joined, stored]), "an upload is stored once, whatever the jobs made of it"

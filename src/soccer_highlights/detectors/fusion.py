@@ -52,7 +52,12 @@ class FusionDetector:
         return {"name": self.name, "rule": "noisy-or", "detectors": [d.describe() for d in self.detectors]}
 
     def score_half(self, half: Half, progress: ProgressFn | None = None) -> ScoreCurve:
-        components = tuple(d.score_half(half) for d in self.detectors)
+        n = len(self.detectors)
+
+        def part(i: int) -> ProgressFn | None:  # each part a share of the half: progress runs once, 0 to the end
+            return (lambda t: progress((i * half.duration_s + min(t, half.duration_s)) / n)) if progress else None
+
+        components = tuple(d.score_half(half, part(i)) for i, d in enumerate(self.detectors))
         grid = (np.arange(int(np.ceil(half.duration_s / self.hop_s))) + 0.5) * self.hop_s
         miss = np.ones_like(grid)
         for curve in components:
