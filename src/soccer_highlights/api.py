@@ -270,9 +270,11 @@ class Highlights:
         """The curves' peaks as SoccerNet predictions (for ``results_spotting.json`` and ``evaluate``)."""
         return predictions_from_curves(self.curves, classes, config)
 
-    def to_json(self, reel_file: str | None = None, reel_duration_s: float | None = None) -> dict[str, Any]:
-        """The ``segments.json`` document."""
-        return segments_document(self.plan, reel_file, reel_duration_s)
+    def to_json(
+        self, reel_file: str | None = None, reel_duration_s: float | None = None, cuts: list[dict] | None = None
+    ) -> dict[str, Any]:
+        """The ``segments.json`` document (``cuts``: how each segment was cut, see :class:`ReelResult`)."""
+        return segments_document(self.plan, reel_file, reel_duration_s, cuts)
 
     def write_segments(self, path: str | Path, force: bool = False) -> Path:
         path = Path(path)
@@ -397,7 +399,8 @@ class Highlights:
         self.plot_timeline(out_dir / TIMELINE_FILE, force=True)
         self.write_review(out_dir, REEL_FILE if reel else None)
         atomic_write_json(
-            out_dir / SEGMENTS_FILE, self.to_json(REEL_FILE if reel else None, reel.duration_s if reel else None)
+            out_dir / SEGMENTS_FILE,
+            self.to_json(REEL_FILE if reel else None, reel.duration_s if reel else None, reel.cuts if reel else None),
         )
         return Outputs(out_dir, out_dir / SEGMENTS_FILE, out_dir / TIMELINE_FILE, out_dir / REVIEW_FILE, reel)
 

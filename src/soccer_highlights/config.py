@@ -233,6 +233,10 @@ class ReelConfig(Checked):
     """Deinterlace the picture (``yadif``, one frame per frame): None decides from the source (its
     stream says it is interlaced, as a 1080i broadcast is); True or False decide for it. Without
     it an interlaced source's two fields comb every moving edge of a progressive reel."""
+    reencode: bool = False
+    """Encode every frame again even where the source's own compressed picture could be copied
+    (:mod:`soccer_highlights.media.smartcut`: copied by default where the reel keeps the source's
+    picture: its size, rate and codec, no titles, no reframing)."""
 
     def check(self) -> None:
         if (self.width is None) != (self.height is None):

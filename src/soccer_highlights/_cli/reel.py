@@ -145,6 +145,14 @@ def reel(
     preset: Annotated[
         str, typer.Option(help="x264 speed: ultrafast ... veryslow (slower: smaller files).")
     ] = "veryfast",
+    reencode: Annotated[
+        bool,
+        typer.Option(
+            help="Encode every frame again. By default, where the reel keeps the source's picture (no --titles, "
+            "--aspect, --resolution or --fps change; H.264), each segment's whole groups of pictures are copied "
+            "untouched and only the frames up to its first keyframe and after its last are encoded."
+        ),
+    ] = False,
     force: ForceOption = False,
 ) -> None:
     """Make a highlight reel from a match video: reel.mp4, segments.json, timeline.png, review.html.
@@ -163,7 +171,7 @@ def reel(
     from soccer_highlights.soccernet.classes import parse_class_list
 
     highlight_classes = parse_class_list(classes)
-    reel_config = _reel_config(resolution, fps, crf, preset, aspect)
+    reel_config = _reel_config(resolution, fps, crf, preset, aspect, reencode)
     extras = {"exports": parse_formats(export) if export else [], "clips": clips, "titles": titles}
     if segments is not None:
         if model is not None or predictions is not None:
@@ -177,7 +185,7 @@ def reel(
             console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
         if not found.segments:
             raise NothingToCutError(f"{segments}: the list has no segments to cut")
-        _print_summary(found, highlight_classes)
+        _print_summary(found, highlight_classes, outputs.reel.cuts if outputs.reel else None)
         print(outputs.reel.path if outputs.reel else outputs.segments)
         return
     weights = parse_class_weights(class_weights) if class_weights else None
@@ -211,11 +219,13 @@ def reel(
         console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     if not found.segments:
         raise NothingToCutError(f"{video}: nothing to cut: {found.why_empty()} ({outputs.timeline})")
-    _print_summary(found, highlight_classes)
+    _print_summary(found, highlight_classes, outputs.reel.cuts if outputs.reel else None)
     print(outputs.reel.path if outputs.reel else outputs.segments)
 
 
-def _reel_config(resolution: str | None, fps: float | None, crf: int, preset: str, aspect: str = "source"):
+def _reel_config(
+    resolution: str | None, fps: float | None, crf: int, preset: str, aspect: str = "source", reencode: bool = False
+):
     from soccer_highlights.config import ReelConfig
 
     width = height = None
@@ -224,20 +234,23 @@ def _reel_config(resolution: str | None, fps: float | None, crf: int, preset: st
             width, height = (int(x) for x in resolution.lower().split("x"))
         except ValueError:
             raise ConfigError(f"--resolution must be WIDTHxHEIGHT, e.g. 1280x720; got {resolution!r}") from None
-    return ReelConfig(width=width, height=height, fps=fps, crf=crf, preset=preset, aspect=aspect)
+    return ReelConfig(width=width, height=height, fps=fps, crf=crf, preset=preset, aspect=aspect, reencode=reencode)
 
 
-def _print_summary(found: Highlights, highlight_classes: frozenset[str]) -> None:
+def _print_summary(found: Highlights, highlight_classes: frozenset[str], cuts: list[dict] | None = None) -> None:
     table = Table(
         title=f"{len(found.segments)} segments, {found.duration_s:.0f} s ({found.share_of_match:.1%} of the match)"
     )
-    for col in ("half", "start", "end", "peak", "minute", "score", "what"):
-        table.add_column(col, justify="left" if col == "what" else "right")
-    for seg in found.segments:
+    columns = ("half", "start", "end", "peak", "minute", "score", "what") + (("cut",) if cuts else ())
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("what", "cut") else "right")
+    for i, seg in enumerate(found.segments):
         minute = f"{seg.minute}'" if seg.minute is not None else ""
         cells = (mmss(seg.start_s), mmss(seg.end_s), mmss(seg.peak_s), minute, f"{seg.score:.2f}", escape(seg.label))
-        table.add_row(str(seg.half), *cells)
+        table.add_row(str(seg.half), *cells, *((cuts[i]["method"],) if cuts else ()))
     console.print(table)
+    if cuts:
+        _print_cuts(cuts)
     if found.left_out:
         scores = ", ".join(f"{s.score:.2f}" for s in sorted(found.left_out, key=lambda s: -s.score)[:5])
         console.print(
@@ -248,3 +261,20 @@ def _print_summary(found: Highlights, highlight_classes: frozenset[str]) -> None
     coverage = found.coverage(highlight_classes)
     if coverage is not None:
         console.print(f"highlight events covered: {coverage.covered}/{coverage.total} ({coverage.recall:.0%})")
+
+
+def _print_cuts(cuts: list[dict]) -> None:
+    """How the segments were cut: copied from the source (only the frames before the first keyframe
+    and after the last whole GOP encoded) or encoded again, and why."""
+    copied = sum(c["method"] == "copy" for c in cuts)
+    notes: dict[str, int] = {}
+    for cut in cuts:
+        if cut["method"] != "copy":
+            note = cut.get("note") or "re-encoded"
+            notes[note] = notes.get(note, 0) + 1
+    why = "; ".join(f"{n} segment(s): {escape(note)}" for note, n in notes.items())
+    console.print(
+        f"cut: {copied} of {len(cuts)} segment(s) copied from the source's own picture"
+        + (f", {len(cuts) - copied} re-encoded ({why})" if why else ""),
+        soft_wrap=True,
+    )

@@ -96,13 +96,12 @@ def cut_clip(
         f"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,"
         f"setsar=1,fps={spec.rate}:start_time=0,tpad=stop_mode=clone:stop_duration={duration:.6f}{lower_third}"
     )
-    layout = "stereo" if spec.channels == 2 else "mono"
-    audio_filter = f"{trim_a}aresample={spec.sample_rate}:async=1:first_pts=0,apad,atrim=duration={duration:.6f}"
+    audio_filter = f"{trim_a}{_audio_filter(duration, spec)}"
     inputs = ["-ss", f"{seek_s:.6f}", "-i", ffmpeg_path(source)]
     if has_audio:
         audio_map = f"0:a:{audio_track}"
     else:  # a silent track, so every clip of the reel has the same streams
-        inputs += ["-f", "lavfi", "-i", f"anullsrc=r={spec.sample_rate}:cl={layout}"]
+        inputs += _silence(spec)
         audio_map = "1:a:0"
     with atomic_path(dest) as tmp:
         run_ffmpeg(
@@ -120,6 +119,29 @@ def cut_clip(
             what=f"cutting {source} [{start_s:.2f}s-{end_s:.2f}s]",
         )  # fmt: skip
     title_file.unlink(missing_ok=True)
+
+
+def _audio_filter(duration_s: float, spec: ReelConfig) -> str:
+    """The sound resampled to the reel's rate from the cut's first frame, padded or trimmed to its length."""
+    return f"aresample={spec.sample_rate}:async=1:first_pts=0,apad,atrim=duration={duration_s:.6f}"
+
+
+def _silence(spec: ReelConfig) -> list[str]:
+    layout = "stereo" if spec.channels == 2 else "mono"
+    return ["-f", "lavfi", "-i", f"anullsrc=r={spec.sample_rate}:cl={layout}"]
+
+
+def audio_cut_args(
+    source: Path, start_s: float, end_s: float, spec: ReelConfig, has_audio: bool, audio_track: int, index: int
+) -> tuple[list[str], str, list[str]]:
+    """ffmpeg's input options, stream map and output options for the sound of ``source[start_s:end_s]``
+    as a cut holds it (PCM at the reel's rate and layout, exactly as long as the picture), read as
+    input ``index`` of the command (a silent track where the source has no sound)."""
+    inputs = ["-ss", f"{start_s:.6f}", "-i", ffmpeg_path(source)] if has_audio else _silence(spec)
+    audio_map = f"{index}:a:{audio_track}" if has_audio else f"{index}:a:0"
+    outputs = ["-af", _audio_filter(end_s - start_s, spec), "-c:a", "pcm_s16le", "-ar", str(spec.sample_rate),
+               "-ac", str(spec.channels)]  # fmt: skip
+    return inputs, audio_map, outputs
 
 
 def concat_clips(

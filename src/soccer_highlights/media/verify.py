@@ -5,14 +5,16 @@ the planned time still says the planned length)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
 import av
+import numpy as np
 
 from soccer_highlights.errors import MediaError
-from soccer_highlights.media.probe import open_container, origin_s
+from soccer_highlights.media.probe import open_container, origin_s, video_stream
 
 
 @dataclass(frozen=True)
@@ -73,3 +75,73 @@ def stream_counts(path: str | Path) -> StreamCounts:
         max(gaps, default=0.0),
         samples / rate if rate else 0.0,
     )
+
+
+MIN_JOIN_PSNR_DB = 30.0
+"""The least likeness (luma PSNR) of a re-encoded or joined frame to the source's frame at the same
+place: an encode at x264's CRF 18 or better gives 35-50 dB on broadcast pictures; a frame decoded
+with the wrong parameter sets or references, or one from another moment, gives 10-25 dB."""
+
+
+def luma_frames(path: str | Path, frames: Sequence[int], fps: float) -> dict[int, np.ndarray]:
+    """The luma planes of the pictures ``frames`` (places on the frame grid from the file's start)
+    of ``path``, decoded by seeking to each run of wanted frames and decoding forward from the
+    keyframe before it."""
+    path = Path(path)
+    wanted = sorted(set(frames))
+    found: dict[int, np.ndarray] = {}
+    runs: list[list[int]] = []
+    for frame in wanted:
+        if runs and frame - runs[-1][-1] <= round(fps):  # near the last run: decode on through
+            runs[-1].append(frame)
+        else:
+            runs.append([frame])
+    with open_container(path) as container:
+        origin = origin_s(container)
+        video = video_stream(container, path)
+        video.thread_type = "AUTO"
+        for run in runs:
+            container.seek(int((origin + max(0.0, (run[0] - 0.5) / fps)) / video.time_base), stream=video)
+            try:
+                for frame in container.decode(video):
+                    if frame.pts is None:
+                        continue
+                    place = round((float(frame.pts * video.time_base) - origin) * fps)
+                    if place in run:
+                        found[place] = frame.to_ndarray(format="gray")
+                    if place >= run[-1]:
+                        break
+            except av.error.FFmpegError as exc:
+                raise MediaError(f"{path}: unreadable near frame {run[0]} ({exc})") from None
+    return found
+
+
+def psnr_db(a: np.ndarray, b: np.ndarray) -> float:
+    """Peak signal-to-noise ratio of two 8-bit pictures (infinite where they are identical)."""
+    mse = float(np.mean((a.astype(np.float32) - b.astype(np.float32)) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(255.0**2 / mse)
+
+
+def likeness_problem(
+    cut: str | Path,
+    cut_frames: Sequence[int],
+    source: str | Path,
+    source_frames: Sequence[int],
+    fps: float,
+    min_psnr_db: float = MIN_JOIN_PSNR_DB,
+) -> str | None:
+    """Why the pictures ``cut_frames`` of ``cut`` are not the source's ``source_frames`` (pair by
+    pair), or None: each decoded and compared on its luma; a missing picture or one below
+    ``min_psnr_db`` (corrupt, frozen, or from another moment) is named with its place."""
+    mine = luma_frames(cut, cut_frames, fps)
+    theirs = luma_frames(source, source_frames, fps)
+    for a, b in zip(cut_frames, source_frames, strict=True):
+        if a not in mine or b not in theirs:
+            return f"its frame {a} (the source's {b}) could not be decoded"
+        if mine[a].shape != theirs[b].shape:
+            (h, w), (sh, sw) = mine[a].shape, theirs[b].shape
+            return f"its frame {a} is {w}x{h}, the source's {sw}x{sh}"
+        likeness = psnr_db(mine[a], theirs[b])
+        if likeness < min_psnr_db:
+            return f"its frame {a} is not the source's frame {b} (PSNR {likeness:.1f} dB, below {min_psnr_db:g})"
+    return None

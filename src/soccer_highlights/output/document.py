@@ -22,8 +22,12 @@ FORMAT = 2
 """2: ``detector`` is the detector's description (an object), not only its name."""
 
 
-def segments_document(plan: Plan, reel_file: str | None, reel_duration_s: float | None = None) -> dict[str, Any]:
-    """The ``segments.json`` record of ``plan``; ``reel_file`` is the reel's name (None: not cut)."""
+def segments_document(
+    plan: Plan, reel_file: str | None, reel_duration_s: float | None = None, cuts: list[dict] | None = None
+) -> dict[str, Any]:
+    """The ``segments.json`` record of ``plan``; ``reel_file`` is the reel's name (None: not cut);
+    ``cuts`` (one per segment) says how each segment's picture was cut (``cut.method``: ``copy``
+    or ``reencode``, with a ``note`` saying why where it could not be copied)."""
     halves, segments, left_out, budget_s = plan.halves, plan.segments, plan.left_out, plan.budget_s
     match_s = sum(h.duration_s for h in halves)
     reel_s = total_duration_s(segments)
@@ -36,7 +40,7 @@ def segments_document(plan: Plan, reel_file: str | None, reel_duration_s: float 
             {"half": h.half, "video": str(h.video) if h.video else None, "duration_s": round(h.duration_s, 3)}
             for h in halves
         ],
-        "segments": [s.to_json() for s in segments],
+        "segments": [s.to_json() | ({"cut": cuts[i]} if cuts else {}) for i, s in enumerate(segments)],
         "left_out": [s.to_json() | {"reason": "budget"} for s in left_out],
         "reel": {
             "path": reel_file,

@@ -13,8 +13,9 @@ import logging
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from soccer_highlights.config import ReelConfig
 from soccer_highlights.core import Half, Segment, frame_aligned
@@ -24,7 +25,9 @@ from soccer_highlights.media.cut import concat_clips, cut_clip
 from soccer_highlights.media.ffmpeg import ffmpeg_path, run_ffmpeg, stop_ffmpeg
 from soccer_highlights.media.probe import probe
 from soccer_highlights.media.reframe import follow_play
-from soccer_highlights.media.verify import stream_counts
+from soccer_highlights.media.smartcut import COPY, REENCODE, CutPlan, SourceStream, copy_problem, smart_cut_clip
+from soccer_highlights.media.smartcut import source_stream as read_source_stream
+from soccer_highlights.media.verify import likeness_problem, stream_counts
 from soccer_highlights.output.chapters import ffmetadata
 
 CLIP_CACHE = ".clips"
@@ -38,6 +41,10 @@ class ReelResult:
     """The sum of the frame-aligned segment lengths: what the reel's own duration should be."""
     clips: list[Path] = field(default_factory=list)
     """Each segment as an MP4 of its own (with ``clip_names``), in reel order."""
+    cuts: list[dict[str, str]] = field(default_factory=list)
+    """How each segment's picture was cut, in reel order: ``{"method": "copy"}`` (the source's
+    own frames between keyframes, the rest encoded to match) or ``{"method": "reencode", "note":
+    why}`` (:mod:`soccer_highlights.media.smartcut`)."""
 
 
 def clip_name(
@@ -91,6 +98,8 @@ def write_reel(
         first = infos[min(infos)]
         spec = spec.for_source(first.width, first.height, first.fps)
     shown = list(burnt_titles) if burnt_titles is not None else [None] * len(segments)
+    streams, why_not = _copyable(videos, infos, spec, burnt_titles is not None)
+    cuts: list[dict[str, str]] = [{"method": REENCODE, "note": why_not or ""} for _ in segments]
     clips = [
         cache / clip_name(seg, videos[seg.half], spec, identities[seg.half], title, halves[seg.half].audio_track)
         for seg, title in zip(segments, shown, strict=True)
@@ -100,11 +109,18 @@ def write_reel(
     def cut(i: int) -> None:
         if clips[i].exists():
             problem = _clip_problem(clips[i], durations[i], spec.fps)
-            if problem is None:
+            record = _cut_record(clips[i]) if streams else cuts[i]
+            if problem is None and record is not None:  # a copied cut is taken back with its record only
+                cuts[i] = record
                 return
-            log.warning("%s: a cached cut is damaged (%s); cutting it again", clips[i], problem)
+            log.warning(
+                "%s: a cached cut is damaged (%s); cutting it again", clips[i], problem or "no record of its cut"
+            )
             clips[i].unlink()
         half = halves[segments[i].half]
+        if streams:  # the source's own picture between keyframes
+            cuts[i] = _copy_cut(videos[half.half], segments[i], clips[i], spec, streams[half.half], half)
+            return
         crop = None
         if spec.aspect != "source":  # a window that follows the play, found on this segment's own frames
             info = infos[half.half]
@@ -141,6 +157,8 @@ def write_reel(
         metadata = ffmetadata(marks)
     concat_clips(clips, dest, durations, spec.audio_bitrate, spec.aac_coder, metadata)
     problem = reel_problem(dest, sum(durations), spec.fps)
+    if problem is None and streams:
+        problem = _joins_problem(dest, segments, videos, durations, spec.fps)
     if problem is not None:
         dest.unlink(missing_ok=True)
         raise MediaError(f"{dest}: {problem}; the cuts are kept in {cache} and a re-run checks them again")
@@ -148,7 +166,80 @@ def write_reel(
     for clip, name, duration in zip(clips, clip_names or (), durations, strict=False):
         clips_kept.append(write_single_clip(clip, dest.parent / name, duration, spec))
     shutil.rmtree(cache, ignore_errors=True)
-    return ReelResult(dest, sum(durations), clips_kept)
+    return ReelResult(dest, sum(durations), clips_kept, [{k: v for k, v in c.items() if v} for c in cuts])
+
+
+def _copyable(
+    videos: Mapping[int, Path], infos: Mapping[int, Any], spec: ReelConfig, titles: bool
+) -> tuple[dict[int, SourceStream], str | None]:
+    """Each half's stream where every half's picture can be copied into a reel of ``spec`` (one
+    stream shape for all: the reel is one H.264 stream), else none and why not."""
+    streams: dict[int, SourceStream] = {}
+    for half, video in videos.items():
+        stream = read_source_stream(video) if not (spec.reencode or titles or spec.aspect != "source") else ""
+        problem = copy_problem(infos[half], stream, spec, titles)
+        if problem is not None:
+            return {}, problem if len(videos) == 1 else f"half {half}: {problem}"
+        assert isinstance(stream, SourceStream)
+        streams[half] = stream
+    shapes = {replace(s, delay=0) for s in streams.values()}
+    if len(shapes) > 1 or len({s.delay for s in streams.values()}) > 1:
+        return {}, "the halves' pictures are encoded differently"
+    return streams, None
+
+
+def _copy_cut(video: Path, seg: Segment, clip: Path, spec: ReelConfig, stream: SourceStream, half: Half) -> dict:
+    """Cut one segment by copying its whole GOPs (:func:`smart_cut_clip`), check it on its streams
+    and on its decoded frames at every join and every re-encoded frame, and record how it was cut
+    beside it (a resumed run reads it back)."""
+    plan = smart_cut_clip(video, seg.start_s, seg.end_s, clip, spec, stream, half.has_audio, half.audio_track)
+    duration = (plan.end - plan.start) / float(stream.rate)
+    problem = _clip_problem(clip, duration, spec.fps)
+    if problem is None:
+        mine = _checked_frames(plan)
+        problem = likeness_problem(clip, mine, video, [plan.start + f for f in mine], float(stream.rate))
+    if problem is not None:
+        clip.unlink(missing_ok=True)
+        raise MediaError(f"cutting {video} [{seg.start_s:.2f}-{seg.end_s:.2f} s] ({plan.method}): {problem}")
+    record = {"method": plan.method, "note": plan.note or ""}
+    clip.with_suffix(".cut.json").write_text(json.dumps(record), encoding="utf-8")
+    return record
+
+
+def _cut_record(clip: Path) -> dict | None:
+    try:
+        return json.loads(clip.with_suffix(".cut.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _checked_frames(plan: CutPlan) -> list[int]:
+    """The frames of a cut (from its start) compared with the source's: every encoded frame, and
+    the first two copied frames after each join into a copy."""
+    n = plan.end - plan.start
+    if plan.method != COPY:
+        return list(range(n))
+    head, tail = plan.copy_start - plan.start, plan.copy_end - plan.start
+    return sorted({*range(min(head + 2, n)), *range(tail, n)})
+
+
+def _joins_problem(
+    reel: Path, segments: Sequence[Segment], videos: Mapping[int, Path], durations: Sequence[float], fps: float
+) -> str | None:
+    """Why the joined reel's pictures at the joins between segments are not the source's, or None:
+    the last frame before each join and the first two after it, decoded from the reel."""
+    at, before = 0, None  # the reel's frame where a segment starts; the source frame before it
+    for i, seg in enumerate(segments):
+        start, end = (round(t * fps) for t in frame_aligned(seg.start_s, seg.end_s, fps))
+        firsts = [f for f in (0, 1) if f < end - start]
+        problem = likeness_problem(reel, [at + f for f in firsts], videos[seg.half], [start + f for f in firsts], fps)
+        if problem is None and before is not None:
+            problem = likeness_problem(reel, [at - 1], *before, fps)
+        if problem is not None:
+            return f"at the start of segment {i + 1}: {problem}"
+        before = (videos[seg.half], [end - 1])
+        at += round(durations[i] * fps)
+    return None
 
 
 def write_single_clip(cut: Path, dest: Path, duration_s: float, spec: ReelConfig) -> Path:
