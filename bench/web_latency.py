@@ -1,8 +1,8 @@
 """``serve`` while it works: is the page still answered quickly during a reel of a 45-minute half?
 
 Builds (once, under ``bench/work/``) the real 45-minute half that ``bench/run.py`` uses (the real
-Arsenal clips in match order, looped, joined by stream copy), starts the web app as ``serve`` does
-(real uvicorn on a free local port, jobs in worker processes), uploads the half through
+Arsenal clips in match order, looped, joined by stream copy), starts ``soccer-highlights serve`` (a
+process of its own on a free local port, its jobs in worker processes), uploads the half through
 ``POST /api/uploads`` (timed: the streamed upload and its probe), starts the default reel job on it
 and, until the job is done, asks every 0.25 s for the jobs page, the job list and the job (each
 timed from request to last byte), while a Server-Sent Events stream is open as a page keeps it.
@@ -17,7 +17,9 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -25,9 +27,6 @@ import time
 from pathlib import Path
 
 import httpx
-import uvicorn
-
-from soccer_highlights.web.app import ServeSettings, create_app
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -40,41 +39,44 @@ POLL_S = 0.25
 
 
 def main(clips_dir: Path) -> dict:
+    load = os.getloadavg()[0]
     work = HERE / "work"
     made = real_inputs(str(work), str(clips_dir), "45")
     video = work / "real45" / "1_224p.mkv"
-    with tempfile.TemporaryDirectory() as state:
-        settings = ServeSettings(state_dir=Path(state))
-        with Server(settings) as server, httpx.Client(base_url=server.url, timeout=60) as client:
-            started = time.perf_counter()
-            with open(video, "rb") as fh:
-                answer = client.post("/api/uploads", params={"name": video.name}, content=fh, headers=WRITE)
-            upload_s = time.perf_counter() - started
-            answer.raise_for_status()
-            job = client.post("/api/jobs", json={"upload": answer.json()["upload"]}, headers=WRITE).json()
-            events = EventCounter(server.url)
-            events.start()
-            latencies: dict[str, list[float]] = {"page": [], "jobs": [], "job": []}
-            stages: set[str] = set()
-            job_started = time.perf_counter()
-            while True:
-                for key, path in (("page", "/"), ("jobs", "/api/jobs"), ("job", f"/api/jobs/{job['id']}")):
-                    t0 = time.perf_counter()
-                    response = client.get(path)
-                    latencies[key].append(1000 * (time.perf_counter() - t0))
-                    response.raise_for_status()
-                state_now = response.json()
-                if state_now["stage"]:
-                    stages.add(state_now["stage"])
-                if state_now["state"] not in ("queued", "running"):
-                    break
-                time.sleep(POLL_S)
-            job_s = time.perf_counter() - job_started
-            events.stop()
+    with (
+        tempfile.TemporaryDirectory() as state,
+        Serve(Path(state)) as url,
+        httpx.Client(base_url=url, timeout=60) as client,
+    ):
+        started = time.perf_counter()
+        with open(video, "rb") as fh:
+            answer = client.post("/api/uploads", params={"name": video.name}, content=fh, headers=WRITE)
+        upload_s = time.perf_counter() - started
+        answer.raise_for_status()
+        job = client.post("/api/jobs", json={"upload": answer.json()["upload"]}, headers=WRITE).json()
+        events = EventCounter(url)
+        events.start()
+        latencies: dict[str, list[float]] = {"page": [], "jobs": [], "job": []}
+        stages: set[str] = set()
+        job_started = time.perf_counter()
+        while True:
+            for key, path in (("page", "/"), ("jobs", "/api/jobs"), ("job", f"/api/jobs/{job['id']}")):
+                t0 = time.perf_counter()
+                response = client.get(path)
+                latencies[key].append(1000 * (time.perf_counter() - t0))
+                response.raise_for_status()
+            state_now = response.json()
+            if state_now["stage"]:
+                stages.add(state_now["stage"])
+            if state_now["state"] not in ("queued", "running"):
+                break
+            time.sleep(POLL_S)
+        job_s = time.perf_counter() - job_started
+        events.stop()
     every = [x for values in latencies.values() for x in values]
     return {
         "input": f"real: the five Arsenal clips looped to {made['duration_s'] / 60:.1f} min (398x224, 25 fps)",
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other work while measured)",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores shared with other work (load {load:.1f} at start)",
         "upload_mb": round(video.stat().st_size / 1e6, 1),
         "upload_and_probe_s": round(upload_s, 2),
         "job_state": state_now["state"],
@@ -96,30 +98,30 @@ def main(clips_dir: Path) -> dict:
     }
 
 
-class Server:
-    """The app on real uvicorn in a thread, as ``serve`` runs it."""
+class Serve:
+    """``soccer-highlights serve`` itself, in a process of its own (its jobs in theirs)."""
 
-    def __init__(self, settings: ServeSettings):
-        import socket
-
+    def __init__(self, state: Path):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
-                                timeout_graceful_shutdown=1)  # fmt: skip
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+            self.port = sock.getsockname()[1]
+        self.command = [sys.executable, "-m", "soccer_highlights.cli", "serve", "--port", str(self.port),
+                        "--state", str(state)]  # fmt: skip
 
-    def __enter__(self) -> Server:
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.02)
-        return self
+    def __enter__(self) -> str:
+        self.process = subprocess.Popen(self.command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{self.port}"
+        for _ in range(300):
+            try:
+                httpx.get(url + "/api/jobs")
+                return url
+            except httpx.ConnectError:
+                time.sleep(0.1)
+        raise RuntimeError("serve did not start")
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
+        self.process.terminate()
+        self.process.wait(timeout=60)
 
 
 class EventCounter(threading.Thread):
@@ -131,10 +133,13 @@ class EventCounter(threading.Thread):
 
     def run(self) -> None:
         with httpx.Client(base_url=self.url, timeout=None) as client, client.stream("GET", "/api/events") as stream:
-            for line in stream.iter_lines():
-                self.count += line.startswith("data: ")
-                if self.done.is_set():
-                    return
+            try:
+                for line in stream.iter_lines():
+                    self.count += line.startswith("data: ")
+                    if self.done.is_set():
+                        return
+            except httpx.HTTPError:  # the server stopped: the count is what it brought
+                return
 
     def stop(self) -> None:
         self.done.set()

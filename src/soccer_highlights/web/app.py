@@ -175,7 +175,7 @@ def create_app(settings: ServeSettings) -> Starlette:
     async def review_page(request: Request) -> Response:
         job_id = int(request.path_params["job_id"])
         job = store.get(job_id)
-        page = await anyio.to_thread.run_sync(served_page, job_id, job_dir(state_dir, job_id))
+        page = await anyio.to_thread.run_sync(served_page, job_id, job_dir(state_dir, job_id), job.name)
         if page is None:
             message = job.error or f"job {job_id} is {job.state}: its review page comes when its reel is made"
             return HTMLResponse(error_page(f"Job {job_id}: {job.name}", message), status_code=404)

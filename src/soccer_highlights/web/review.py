@@ -30,9 +30,9 @@ def result_dir(folder: Path) -> Path:
     return edit if (edit / SEGMENTS_FILE).is_file() and (edit / REEL_FILE).is_file() else folder / REEL_DIR
 
 
-def served_page(job_id: int, folder: Path) -> str | None:
-    """The review page of job ``job_id`` (its folder ``folder``) as the app serves it; None before
-    its first run has written one."""
+def served_page(job_id: int, folder: Path, name: str) -> str | None:
+    """The review page of job ``job_id`` (its folder ``folder``, its video called ``name`` by the
+    user) as the app serves it; None before its first run has written one."""
     page_file = folder / REEL_DIR / REVIEW_FILE
     if not page_file.is_file():
         return None
@@ -48,6 +48,9 @@ def served_page(job_id: int, folder: Path) -> str | None:
     script = resources.files("soccer_highlights.web").joinpath("static/review_app.js").read_text(encoding="utf-8")
     embedded = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     page = page[: found.start(2)] + embedded + page[found.end(2) :]
+    stored = html.escape(Path(data["source"]).name)  # the upload's stored name: the user's own instead
+    page = page.replace(f"<title>Review: {stored}</title>", f"<title>Review: {html.escape(name)}</title>", 1)
+    page = page.replace(f"<h1>{stored}</h1>", f"<h1>{html.escape(name)}</h1>", 1)
     base = f'<base href="/jobs/{job_id}/files/{REEL_DIR}/">'
     page = page.replace("<head>", f"<head>\n{base}", 1)
     app = f"<script>const JOB_ID = {job_id};</script>\n<script>{script}</script>\n</body>"
