@@ -32,6 +32,7 @@ FLOORS: dict[str, int] = {
     "cluster": 9,
     "batch": 10,
     "synth": 10,
+    "synth_bugs": 10,
     "demo": 11,
     "web": 11,
     "_cli": 12,

@@ -24,6 +24,7 @@ from soccer_highlights._cli import serve as serve_command
 from soccer_highlights._cli.common import console, progress_bars
 from soccer_highlights._version import __version__
 from soccer_highlights.errors import SoccerHighlightsError
+from soccer_highlights.synth_bugs import BUG_NAMES
 
 app = typer.Typer(
     name="soccer-highlights",
@@ -85,7 +86,8 @@ def synth(
         str,
         typer.Option(
             help="Draw a score bug with a running clock: 'top' (top left, clock last), 'bottom' (centred "
-            "low, clock first) or 'none'. It tests the scoreboard's mechanics, not its quality."
+            "low, clock first), 'none', or a layout family drawn like one kind of real bug: "
+            f"{', '.join(BUG_NAMES)}. It tests the scoreboard's mechanics, not its quality."
         ),
     ] = "none",
     force: Annotated[bool, typer.Option(help="Replace games that already exist.")] = False,

@@ -16,6 +16,7 @@ Everything is drawn from a seeded generator, so a seed gives the same labels and
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections import deque
@@ -33,6 +34,7 @@ from soccer_highlights.errors import ConfigError
 from soccer_highlights.fileio import atomic_path, atomic_write_text, refuse_overwrite
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 from soccer_highlights.soccernet.labels import Event, events_to_json
+from soccer_highlights.synth_bugs import BUG_NAMES
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,15 @@ class SynthConfig(Checked):
     """Other SoccerNet events (throw-ins, fouls, ...), each with a weak cue."""
     distractors_per_half: float | None = None
     """Chants and close-ups with no event; by default one per 4 minutes, at least 1 of each."""
-    score_bug: str = choice("none", ("none", "top", "bottom"))
+    score_bug: str = choice("none", ("none", "top", "bottom", *BUG_NAMES))
     """A broadcast's score bug drawn over the picture: ``top`` (``RED 1-0 BLU 12:34`` in the top-left
     corner, the layout of the real clips) or ``bottom`` (``12:34  RED 1 - 0 BLU`` centred low: clock
-    first), with the match clock running, each goal's new score shown ``SCORE_BUG_DELAY_S`` after it,
-    and the bug hidden during close-ups as broadcasters hide it in replays. It tests the reading's
-    mechanics at any size and layout; it is no evidence of how well real bugs are read."""
+    first), or one of the layout families of :mod:`soccer_highlights.synth_bugs` (``sky``,
+    ``boxed-digits``, ``cup-aggregate``, ``two-rows``, ...: each like one kind of real bug, its teams,
+    look and place drawn from the seed), with the match clock running, each goal's new score shown
+    ``SCORE_BUG_DELAY_S`` after it, and the bug hidden during close-ups as broadcasters hide it in
+    replays. It tests the reading's mechanics at any size and layout; it is no evidence of how well
+    real bugs are read."""
     encoding: str = choice("quick", ("quick", "broadcast"))
     """``quick`` (x264 ultrafast: no B-frames, cheap to make and to decode; tests and the demo) or
     ``broadcast`` (like SoccerNet's 224p files: H.264 High with B-frames at about 500 kb/s, which
@@ -226,7 +231,7 @@ class PictureMaker:
         self, plan: HalfPlan, cfg: SynthConfig, rng: np.random.Generator, kickoff_score: tuple[int, int] = (0, 0)
     ):
         self.plan, self.w, self.h = plan, cfg.width, cfg.height
-        self.bug = ScoreBug(plan, cfg, kickoff_score) if cfg.score_bug != "none" else None
+        self.bug = ScoreBug(plan, cfg, kickoff_score, rng) if cfg.score_bug != "none" else None
         self.world_w = max(PITCH_WORLD_W, 3 * self.w)
         """The pitch is three pictures wide (1200 px at 224p), so the camera pans at any size."""
         self.scale = self.w / SOCCERNET_224P[0]
@@ -337,19 +342,41 @@ class PictureMaker:
 
 
 class ScoreBug:
-    """The score bug of one half: white text on a dark box, its score from the plan's goals (and
-    the score at kick-off), its clock from the half's start (45:00 at the second half's)."""
+    """The score bug of one half, drawn in one of the layout families of :mod:`synth_bugs`: its
+    score from the plan's goals (and the score at kick-off), its clock from the half's start (45:00
+    at the second half's; past 45 minutes of a half, stoppage time ``+N`` beside it), hidden where
+    the family shows the bug only a while after the start. ``top`` and ``bottom`` are the first
+    synthetic bug, unchanged (``RED``/``BLU``, white on navy); every other family draws its teams,
+    look and place from ``rng`` (a child of it: the picture's own draws are untouched)."""
 
-    def __init__(self, plan: HalfPlan, cfg: SynthConfig, kickoff_score: tuple[int, int]):
-        from PIL import ImageFont
-
-        from soccer_highlights.media.cut import title_font
+    def __init__(
+        self,
+        plan: HalfPlan,
+        cfg: SynthConfig,
+        kickoff_score: tuple[int, int],
+        rng: np.random.Generator | None = None,
+    ):
+        from soccer_highlights.synth_bugs import LEGACY_LAYOUTS, classic_style, family_of
 
         self.layout, self.w, self.h = cfg.score_bug, cfg.width, cfg.height
         self.half, self.kickoff_score = plan.half, kickoff_score
+        self.duration_s = plan.duration_s
         self.shown = sorted((e.time_s + SCORE_BUG_DELAY_S, e.team) for e in plan.events if e.label == "Goal")
-        self.font = ImageFont.truetype(str(title_font()), max(9, round(cfg.height * 0.045)))
-        self._drawn: tuple[str, np.ndarray] | None = None
+        self.family = family_of(self.layout)
+        self.first_leg: tuple[int, int] | None = None
+        self.appears_s, self.frozen = 0.0, False
+        if self.layout in LEGACY_LAYOUTS:
+            self.style, self.teams = classic_style(self.layout, self.w, self.h), SCORE_BUG_TEAMS
+        else:
+            bug_rng = (rng if rng is not None else np.random.default_rng(plan.half)).spawn(1)[0]
+            self.style = self.family.style(self.w, self.h, bug_rng)
+            self.teams = self.family.teams(bug_rng)
+            self.appears_s = float(bug_rng.uniform(*self.family.appears_after_s))
+            if self.family.name == "cup-aggregate":
+                self.first_leg = (int(bug_rng.integers(0, 4)), int(bug_rng.integers(0, 4)))
+            # in stoppage time some broadcasters stop the clock at 45:00 (``45:00 +2``), others run on
+            self.frozen = bool(bug_rng.random() < 0.5)
+        self._drawn: tuple[object, object] | None = None
 
     def score(self, t: float) -> tuple[int, int]:
         home, away = self.kickoff_score
@@ -358,29 +385,74 @@ class ScoreBug:
                 home, away = (home + 1, away) if team == "home" else (home, away + 1)
         return home, away
 
+    def state(self, t: float):  # -> synth_bugs.BugState
+        """What the bug shows at ``t`` seconds into the half (the truth for tests of a reader)."""
+        from soccer_highlights.synth_bugs import BugState
+
+        (home, away), half_s = self.score(t), 45 * 60
+        clock_s: float | None = (self.half - 1) * half_s + int(t) if self.family.shows_clock else None
+        added = 0
+        if self.layout not in ("top", "bottom") and clock_s is not None and t >= half_s:
+            added = math.ceil((self.duration_s - half_s) / 60)
+            clock_s = self.half * half_s if self.frozen else clock_s
+        aggregate = None
+        if self.first_leg is not None:
+            aggregate = (home + self.first_leg[0], away + self.first_leg[1])
+        return BugState(self.teams[0], self.teams[1], home, away, clock_s, added, self.half, aggregate)
+
+    def render(self, t: float):  # -> synth_bugs.RenderedBug | None
+        """The bug as drawn at ``t`` (its patch, place and parts), or ``None`` before it appears."""
+        from soccer_highlights.synth_bugs import draw_bug
+
+        if t < self.appears_s:
+            return None
+        state = self.state(t)
+        if self._drawn is None or self._drawn[0] != state:
+            bug = draw_bug(self.family, self.style, state)
+            self.style = bug.style or self.style  # fitted once: the next seconds need not shrink it again
+            self._drawn = (state, bug)
+        return self._drawn[1]
+
     def text(self, t: float) -> str:
-        (home, away), (a, b) = self.score(t), SCORE_BUG_TEAMS
-        minutes, seconds = divmod((self.half - 1) * 45 * 60 + int(t), 60)
-        clock = f"{minutes:02d}:{seconds:02d}"
-        return f"{a} {home}-{away} {b} {clock}" if self.layout == "top" else f"{clock}  {a} {home} - {away} {b}"
+        """The bug's text in reading order (the parts' texts, left to right, top to bottom)."""
+        bug = self.render(t)
+        if bug is None:
+            return ""
+        rows: list[list] = []  # parts whose middles lie within a row's height read as one line
+        for p in sorted((p for p in bug.parts.values() if p.text), key=lambda p: p.box[1] + p.box[3]):
+            if rows and (p.box[1] + p.box[3]) / 2 < max(q.box[3] for q in rows[-1]):
+                rows[-1].append(p)
+            else:
+                rows.append([p])
+        words = []
+        for row in rows:
+            row.sort(key=lambda p: p.box[0])
+            line = row[0].text
+            for before, p in itertools.pairwise(row):
+                line += (" " if p.box[0] - before.box[2] > 0.2 * self.style.size else "") + p.text
+            words.append(line)
+        text = " ".join(words)
+        return text
 
     def draw(self, view: np.ndarray, t: float) -> None:
-        text = self.text(t)
-        if self._drawn is None or self._drawn[0] != text:
-            from PIL import Image, ImageDraw
+        bug = self.render(t)
+        if bug is not None:
+            bug.paste(view)
 
-            left, top, right, bottom = self.font.getbbox(text)
-            pad = max(2, (bottom - top) // 3)
-            box = Image.new("RGB", (right - left + 2 * pad, bottom - top + 2 * pad), (16, 20, 48))
-            ImageDraw.Draw(box).text((pad - left, pad - top), text, font=self.font, fill=(255, 255, 255))
-            self._drawn = (text, np.asarray(box))
-        box = self._drawn[1]
-        bh, bw = box.shape[:2]
-        if self.layout == "top":
-            y, x = round(0.04 * self.h), round(0.03 * self.w)
-        else:
-            y, x = self.h - bh - round(0.05 * self.h), (self.w - bw) // 2
-        view[y : y + bh, x : x + bw] = box[: self.h - y, : self.w - x]
+    def truth(self) -> dict:
+        """The bug's truth for ``synth_truth.json``: family, teams, when it appears, its first look."""
+        first = self.render(self.appears_s)
+        return {
+            "family": self.family.name,
+            "layout": self.layout,
+            "teams": list(self.teams),
+            "appears_s": self.appears_s,
+            "first_leg": list(self.first_leg) if self.first_leg else None,
+            "shown_goals": [{"shown_s": s, "team": team} for s, team in self.shown],
+            "parts_at_appearance": {k: {"box": list(p.box), "text": p.text} for k, p in first.parts.items()}
+            if first is not None
+            else {},
+        }
 
 
 # ----------------------------------------------------------------------------------------- sound
@@ -443,8 +515,9 @@ def write_half_video(
     seed: int,
     progress: Callable[[float], None] | None = None,
     kickoff_score: tuple[int, int] = (0, 0),
-) -> None:
-    """Encode one half as H.264 + AAC stereo Matroska, streaming one second at a time."""
+) -> dict | None:
+    """Encode one half as H.264 + AAC stereo Matroska, streaming one second at a time; return the
+    score bug's truth (:meth:`ScoreBug.truth`), ``None`` without a bug."""
     rng = np.random.default_rng(seed)
     pictures = PictureMaker(plan, cfg, rng, kickoff_score)
     sound = SoundMaker(plan, cfg.sample_rate, rng)
@@ -479,6 +552,7 @@ def write_half_video(
                     progress(min(1.0, (second + 1) / plan.duration_s))
         out.mux(video.encode(None))
         out.mux(audio.encode(None))
+    return pictures.bug.truth() if pictures.bug is not None else None
 
 
 def _encode_audio_second(
@@ -516,6 +590,7 @@ def synth_game(
     rng = np.random.default_rng(seed)
     plans = tuple(plan_half(rng, h, cfg, (extra_highlights_s or {}).get(h, ())) for h in halves)
     score = (0, 0)
+    bugs: dict[int, dict | None] = {}
     for i, plan in enumerate(plans):
 
         def half_progress(f: float, i: int = i) -> None:
@@ -523,7 +598,7 @@ def synth_game(
                 progress((i + f) / len(plans))
 
         path = game_dir / f"{plan.half}_224p.mkv"
-        write_half_video(path, plan, cfg, seed * 10 + plan.half, half_progress, kickoff_score=score)
+        bugs[plan.half] = write_half_video(path, plan, cfg, seed * 10 + plan.half, half_progress, kickoff_score=score)
         goals = [e.team for e in plan.events if e.label == "Goal"]
         score = (score[0] + goals.count("home"), score[1] + goals.count("away"))
     labels = events_to_json(e for p in plans for e in p.events)
@@ -535,6 +610,7 @@ def synth_game(
             str(p.half): {
                 "duration_s": p.duration_s,
                 "distractors": [d.__dict__ for d in p.distractors],
+                **({"score_bug": bugs[p.half]} if bugs[p.half] is not None else {}),
             }
             for p in plans
         },
