@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install browser demo test lint bench docs clean
+.PHONY: install browser fonts demo test lint bench docs clean
 
 install: $(STAMP)
 
@@ -31,7 +31,17 @@ browser:
 	  >/dev/null 2>&1 && echo "installed Chromium for the browser tests"; } || \
 	  echo "no Chromium here and no apt to install it: the browser tests will skip"
 
-test: $(STAMP) browser
+# The synthetic Japanese score bug (synth_bugs.py, family two-rows) draws its team names with a
+# Japanese face: Debian's IPA Gothic, installed where apt is available (as root); elsewhere the bug
+# writes Latin names and says so.
+fonts:
+	@fc-list 2>/dev/null | grep -qi "ipagothic\|ipag.ttf\|notosanscjk\|vl-gothic\|droidsansfallback" || { \
+	  command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  fonts-ipafont-gothic) >/dev/null 2>&1 && echo "installed IPA Gothic for the synthetic Japanese score bug"; } || \
+	  echo "no Japanese font here and no apt to install it: the synthetic two-rows bug writes Latin names"
+
+test: $(STAMP) browser fonts
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -188,7 +188,7 @@ def test_two_rows_writes_japanese_where_a_font_is_installed() -> None:
     from soccer_highlights.synth_bugs import cjk_font
 
     if cjk_font() is None:
-        pytest.skip("no Japanese font installed (Debian: fonts-ipafont-gothic, `make install-fonts`)")
+        pytest.skip("no Japanese font installed (Debian: fonts-ipafont-gothic, `make fonts`)")
     rng = np.random.default_rng(0)
     home, away = BUG_FAMILIES["two-rows"].teams(rng)
     bug = render_bug("two-rows", 640, 360, BugState(home, away, clock_s=8), rng)

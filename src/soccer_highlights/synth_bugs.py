@@ -45,7 +45,7 @@ CJK_FONTS = (
     Path("/usr/share/fonts/truetype/vlgothic/VL-Gothic-Regular.ttf"),
     Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
 )
-"""Japanese-capable faces, first found wins (``make install-fonts`` adds Debian's IPA Gothic)."""
+"""Japanese-capable faces, first found wins (``make fonts`` adds Debian's IPA Gothic)."""
 
 FACES = {
     "sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
@@ -216,7 +216,7 @@ def cjk_font() -> Path | None:
     found = next((p for p in CJK_FONTS if p.is_file()), None)
     if found is None:
         log.warning(
-            "no Japanese font installed (Debian: fonts-ipafont-gothic, `make install-fonts`): "
+            "no Japanese font installed (Debian: fonts-ipafont-gothic, `make fonts`): "
             "the two-rows score bug writes its team names and half in Latin letters"
         )
     return found
@@ -825,7 +825,7 @@ BUG_FAMILIES: dict[str, BugFamily] = {
         ),
         BugFamily(
             "slanted",
-            "Italian/South-American feeds: `JUV ╱0 - 0╱ INT` between slanted bars, the clock right",
+            "slanted bars around the score, `JUV ╱0 - 0╱ INT` (issue 29 saw one read as 10-0), the clock right",
             draw_slanted,
             options=lambda rng: {
                 "separator": ("-", "bar")[int(rng.integers(2))],
