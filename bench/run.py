@@ -4,6 +4,7 @@
     python bench/run.py real       (only the real-footage half; merged into the last results)
     python bench/run.py editors    (HD sources and a 2-hour file from the real clips; merged likewise)
     python bench/run.py scoreboard (the score bug's reading against one decode, three real inputs; likewise)
+    python bench/run.py smartcut [INPUT ...] (the default reel with the smart cut, real 224p/720p/1080p; likewise)
 
 The real half (key ``real_footage``) is the real broadcast clips of ``../shared/data/real-clips``
 joined in match order and looped to 45 minutes; on it are timed the floors the pipeline is held
@@ -177,16 +178,75 @@ def editors_and_long_files() -> dict:
     return out
 
 
+def smart_cut() -> dict:
+    """The default reel with the smart cut (the source's own GOPs copied, heads and tails encoded to
+    match) on real 45-minute inputs made from the Arsenal clips, cold, against one ffmpeg decode of
+    the same file; the same command with ``--reencode``; the cut alone both ways (its share of the
+    reel: the rest is the crowd's sound and the score bug); and the reel's picture against the
+    source's, frame for frame (``reel_vs_source``):
+
+    * ``224p_broadcast``: the broadcast-shaped half (one continuous encode, a keyframe every 5 s);
+    * ``224p_loop``: the looped half (clips joined by stream copy: every segment crosses a join
+      whose timestamps jump, so its segments are encoded, by the matched encoder);
+    * ``720p``: the loop at 1280x720, 29.97 fps, 45 minutes (a keyframe every 50 frames);
+    * ``1080p``: the loop at 1920x1080, 25 fps, 10 minutes (45 minutes take too long to build here).
+    """
+    inputs = {
+        "224p_broadcast": WORK / f"real{HALF_MINUTES:.0f}_broadcast" / "1_224p.mkv",
+        "224p_loop": WORK / "real45" / "1_224p.mkv",
+        "720p": WORK / "real_720p" / "1_hd.mkv",
+        "1080p": WORK / "real_1080p" / "1_hd.mkv",
+    }
+    stage("broadcast_input", str(WORK), str(REAL_CLIPS), str(HALF_MINUTES))
+    stage("real_inputs", str(WORK), str(REAL_CLIPS), str(HALF_MINUTES))
+    for name, height, fps, minutes in (("720p", "720", "30000/1001", "45"), ("1080p", "1080", "25", "10")):
+        stage("hd_input", str(inputs["224p_loop"]), str(inputs[name]), height, fps, minutes)
+    only = sys.argv[2:] or list(inputs)
+    out: dict = {"input": "real: the Arsenal clips of ../shared/data/real-clips (see each input)"}
+    for name in only:
+        video = inputs[name]
+        reel_dir, again = WORK / f"smart_{name}", WORK / f"smart_{name}_reencode"
+        decode = stage("ffmpeg_video", str(video))[0]
+        reel_s, rss, _ = stage("reel_default", str(video), str(reel_dir))
+        picture = stage("reel_vs_source", str(video), str(reel_dir))[2]
+        cut_s = stage("cut_only", str(video), str(reel_dir / "segments.json"), str(WORK / "smart_cut_only"), "0")[0]
+        recut_s = stage("cut_only", str(video), str(reel_dir / "segments.json"), str(WORK / "smart_cut_only"), "1")[0]
+        board_s = stage("scoreboard", str(video), str(WORK / f"smart_{name}_board"))[0]
+        reencode_s = stage("reel_reencode", str(video), str(again))[0]
+        out[name] = {
+            "duration_s": round(probe_s(video), 1),
+            "ffmpeg_video_decode_s": decode,
+            "reel_default_s": reel_s,
+            "reel_vs_decode": round(reel_s / decode, 3),
+            "reel_peak_rss_mb": round(rss),
+            "reel_reencode_s": reencode_s,
+            "reel_reencode_vs_decode": round(reencode_s / decode, 3),
+            "stages": {"cut_copy_s": cut_s, "cut_reencode_s": recut_s, "scoreboard_s": board_s,
+                       "crowd_and_rest_s": round(reel_s - cut_s - board_s, 2)},
+            "picture": {k: v for k, v in picture.items() if k != "seconds"},
+        }  # fmt: skip
+        print(json.dumps(out[name], indent=2))
+    return out
+
+
+def probe_s(video: Path) -> float:
+    from soccer_highlights.media.probe import probe
+
+    return probe(video).duration_s
+
+
 def main() -> dict:
     modes = {
+        "smartcut": ("smart_cut", smart_cut),
         "editors": ("editors_and_long_files", editors_and_long_files),
         "scoreboard": ("scoreboard", scoreboard_speed),
     }
     if sys.argv[1:2] and sys.argv[1] in modes:  # one part, merged into the last results
         key, measure = modes[sys.argv[1]]
-        results = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else {}
         WORK.mkdir(parents=True, exist_ok=True)
-        results[key] = measure()
+        measured = measure()
+        results = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else {}
+        results[key] = {**results.get(key, {}), **measured} if key == "smart_cut" else measured
         (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
         print(json.dumps(results[key], indent=2))
         return results

@@ -270,6 +270,39 @@ def real_inputs(work: str, clips_dir: str, minutes: str) -> dict:
     return {"loops": loops, "loop_s": round(loop_s, 2), "duration_s": round(probe(dest).duration_s, 2)}
 
 
+def even_loop_input(work: str, clips_dir: str, minutes: str) -> dict:
+    """The real loop joined so that its frames run on evenly over every join: each clip ends where
+    its picture does (``outpoint``: the sound's last few milliseconds past it are left out), so the
+    next starts on the next frame's time, as one continuous broadcast would (a plain join starts it
+    where the longer sound ends, and shifts every later frame off the grid). The clips' own dropped
+    frames (13 in clip0) stay."""
+    import av
+
+    from soccer_highlights.media.ffmpeg import ffmpeg_exe
+
+    dest = Path(work) / f"real{float(minutes):.0f}_even" / "1_224p.mkv"
+    sources = [Path(clips_dir) / f"arsenal-anderlecht-2014-h1-{name}.mkv" for name in REAL_CLIP_ORDER]
+    ends = {}
+    for source in sources:
+        with av.open(str(source)) as container:
+            video = container.streams.video[0]
+            last = max(float(p.pts * video.time_base) for p in container.demux(video) if p.pts is not None)
+            ends[source] = last + 1 / float(video.average_rate)
+    loop_s = sum(ends.values())
+    loops = int(np.ceil(float(minutes) * 60 / loop_s))
+    if not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        listing = dest.parent / "concat.txt"
+        listing.write_text("".join(f"file '{s}'\noutpoint {ends[s]:.3f}\n" for s in sources * loops))
+        subprocess.run(
+            [ffmpeg_exe(), "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0",
+             "-c", "copy", str(dest) + ".tmp.mkv"],
+            check=True,
+        )  # fmt: skip
+        Path(str(dest) + ".tmp.mkv").rename(dest)
+    return {"loops": loops, "loop_s": round(loop_s, 2), "duration_s": round(loop_s * loops, 2)}
+
+
 def ffmpeg_audio(video: str) -> dict:
     """The ffmpeg binary extracting the audio to 16 kHz mono: what the training-free path is held to."""
     return _ffmpeg_null(["-i", video, "-vn", "-ac", "1", "-ar", "16000", "-f", "s16le", "-"])
@@ -436,6 +469,83 @@ def long_input(work: str, clips_dir: str, minutes: str) -> dict:
         dest.parent.mkdir(parents=True, exist_ok=True)
         concat_copy(sources * int(np.ceil(float(minutes) * 60 / loop_s)), dest)
     return {"duration_s": round(probe(dest).duration_s, 2)}
+
+
+def reel_vs_source(video: str, out_dir: str) -> dict:
+    """The default reel's picture against its source, frame for frame (luma PSNR of every decoded
+    frame against the source's frame at the same place): the copied stretches must be identical,
+    the encoded heads and tails close; and how many segments and frames were copied."""
+    from soccer_highlights.core import Segment, frame_aligned
+    from soccer_highlights.media.smartcut import SourceStream, plan_cut, source_stream
+    from soccer_highlights.media.verify import luma_frames, psnr_db
+
+    doc = json.loads((Path(out_dir) / "segments.json").read_text())
+    stream = source_stream(Path(video))
+    fps = float(stream.rate) if isinstance(stream, SourceStream) else None
+    copied, identical, encoded, scores, at = 0, 0, 0, [], 0
+    methods = [s.get("cut", {}).get("method", "reencode") for s in doc["segments"]]
+    for data, method in zip(doc["segments"], methods, strict=True):
+        seg = Segment.from_json(data)
+        start, end = (round(t * fps) for t in frame_aligned(seg.start_s, seg.end_s, fps)) if fps else (0, 0)
+        if fps and method == "copy":
+            plan = plan_cut(Path(video), start, end, stream)
+            mine = luma_frames(Path(out_dir) / "reel.mp4", range(at, at + end - start), fps)
+            theirs = luma_frames(video, range(start, end), fps, plan.phase)
+            for i in range(end - start):
+                likeness = psnr_db(mine[at + i], theirs[start + i])
+                if plan.copy_start <= start + i < plan.copy_end:
+                    copied += 1
+                    identical += likeness == float("inf")
+                else:
+                    encoded += 1
+                    scores.append(likeness)
+        at += end - start
+    return {
+        "segments": len(methods),
+        "segments_copied": methods.count("copy"),
+        "notes": sorted({s["cut"].get("note", "") for s in doc["segments"] if s.get("cut", {}).get("note")}),
+        "copied_frames": copied,
+        "copied_frames_identical": identical,
+        "encoded_frames": encoded,
+        "encoded_psnr_db_min": round(min(scores), 2) if scores else None,
+        "encoded_psnr_db_mean": round(float(np.mean(scores)), 2) if scores else None,
+    }
+
+
+def reel_reencode(video: str, out_dir: str) -> dict:
+    """The whole default command with ``--reencode`` (every frame encoded again, as before the
+    smart cut), cold scoreboard cache: what the copy saves."""
+    from soccer_highlights.fileio import cache_folder_beside
+    from soccer_highlights.scoreboard.state import CACHE_DIR
+
+    shutil.rmtree(cache_folder_beside(Path(video), CACHE_DIR), ignore_errors=True)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    start = time.perf_counter()
+    cmd = [sys.executable, "-m", "soccer_highlights.cli", "reel", video, "--out", out_dir, "--reencode"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return {"seconds": round(time.perf_counter() - start, 2)}
+
+
+def cut_only(video: str, segments_json: str, out_dir: str, reencode: str) -> dict:
+    """Cutting and joining the segments of a ``segments.json`` alone (copied, or all encoded with
+    ``reencode`` 1): the cut's share of the default reel."""
+    from soccer_highlights.config import ReelConfig
+    from soccer_highlights.core import Half, Segment
+    from soccer_highlights.media.probe import probe
+    from soccer_highlights.output.reel import write_reel
+
+    segments = [Segment.from_json(s) for s in json.loads(Path(segments_json).read_text())["segments"]]
+    shutil.rmtree(out_dir, ignore_errors=True)
+    info = probe(video)
+    start = time.perf_counter()
+    result = write_reel(
+        segments,
+        {1: Half(1, info.duration_s, Path(video), info.has_audio)},
+        Path(out_dir) / "reel.mp4",
+        ReelConfig(reencode=reencode == "1"),
+    )
+    methods = [c["method"] for c in result.cuts]
+    return {"seconds": round(time.perf_counter() - start, 2), "copied": methods.count("copy")}
 
 
 if __name__ == "__main__":

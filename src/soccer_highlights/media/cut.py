@@ -60,6 +60,8 @@ def cut_clip(
     title: str | None = None,
     crop: str | None = None,
     audio_track: int = 0,
+    encoder: Sequence[str] | None = None,
+    sar: str = "1",
 ) -> None:
     """Write ``source[start_s:end_s]`` to ``dest`` (Matroska: H.264 and PCM), re-encoded to ``spec``,
     atomically. ``exact_seek`` says the container's index lands a seek on the keyframe before the
@@ -68,7 +70,9 @@ def cut_clip(
     ``title`` is burnt in as a lower third (white on a dark box, a twentieth of the picture high);
     ``crop`` (an ffmpeg ``crop`` filter, times from the cut's start: see
     :meth:`soccer_highlights.media.reframe.CropPath.ffmpeg_filter`) is applied before scaling;
-    ``audio_track`` picks the sound among the source's audio streams (0: the first)."""
+    ``audio_track`` picks the sound among the source's audio streams (0: the first); ``encoder`` and
+    ``sar`` replace the encoder's options and the pictures' aspect (a reel of copied segments encodes
+    a segment whose frames are off the grid to match the source: see :mod:`.smartcut`)."""
     if not spec.resolved:
         info = probe(source)
         spec = spec.for_source(info.width, info.height, info.fps)
@@ -94,7 +98,7 @@ def cut_clip(
     video_filter = (
         f"{trim_v}{deinterlace}{crop + ',' if crop else ''}"
         f"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,"
-        f"setsar=1,fps={spec.rate}:start_time=0,tpad=stop_mode=clone:stop_duration={duration:.6f}{lower_third}"
+        f"setsar={sar},fps={spec.rate}:start_time=0,tpad=stop_mode=clone:stop_duration={duration:.6f}{lower_third}"
     )
     audio_filter = f"{trim_a}{_audio_filter(duration, spec)}"
     inputs = ["-ss", f"{seek_s:.6f}", "-i", ffmpeg_path(source)]
@@ -111,8 +115,8 @@ def cut_clip(
                 "-t", f"{duration:.6f}",
                 "-vf", video_filter,
                 "-af", audio_filter,
-                "-c:v", "libx264", "-preset", spec.preset, "-crf", str(spec.crf),
-                "-pix_fmt", "yuv420p", "-g", str(round(spec.fps * 2)),
+                *(encoder or ["-c:v", "libx264", "-preset", spec.preset, "-crf", str(spec.crf),
+                              "-pix_fmt", "yuv420p", "-g", str(round(spec.fps * 2))]),
                 "-c:a", "pcm_s16le", "-ar", str(spec.sample_rate), "-ac", str(spec.channels),
                 "-f", "matroska", ffmpeg_path(tmp),
             ],

@@ -23,8 +23,9 @@ why and the reel is cut by :func:`soccer_highlights.media.cut.cut_clip` as befor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -33,7 +34,7 @@ import av
 from soccer_highlights.config import ReelConfig
 from soccer_highlights.core import frame_aligned
 from soccer_highlights.fileio import atomic_path
-from soccer_highlights.media.cut import audio_cut_args
+from soccer_highlights.media.cut import audio_cut_args, cut_clip
 from soccer_highlights.media.ffmpeg import ffmpeg_path, run_ffmpeg
 from soccer_highlights.media.probe import MediaInfo, open_container, origin_s, video_stream
 
@@ -47,6 +48,8 @@ PROFILES = {"Baseline": "baseline", "Constrained Baseline": "baseline", "Main": 
 """H.264 profiles of 8-bit 4:2:0 streams, as x264 is told them."""
 
 PIXEL_FORMATS = ("yuv420p", "yuvj420p")
+
+OFF_GRID = "its frames are off the frame grid here (timestamps shifted at a join in the source?)"
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,15 @@ class CutPlan:
     """The copied packets, in decode order."""
     note: str | None = None
     """Why nothing is copied (the whole segment encoded), or None."""
+    phase: float = 0.0
+    """Where this stretch's frames lie between the file's grid points (0: on them; 0.5: halfway,
+    where a join in the source shifted them), as :func:`grid_place` takes it."""
+    times: dict[int, float] = field(default_factory=dict)
+    """Each frame's time (s from the file's start) by its place: where an encode is sought to."""
+    even: bool = True
+    """Its frames lie one a frame on the source's frame grid; where they do not (a join in the source
+    that shifted the timestamps, a variable frame rate) the segment is cut as a re-encode takes the
+    frames, by their times, and its frames are not compared place for place."""
 
     @property
     def method(self) -> str:
@@ -226,7 +238,7 @@ def plan_cut(source: Path, start: int, end: int, stream: SourceStream) -> CutPla
 
     The packets are read (not decoded) from the keyframe before ``start`` to the first keyframe at
     or after ``end``; a keyframe is a cut point where it is an IDR picture and nothing decoded after
-    it is shown before it; the copied frames must lie evenly on the frame grid, one packet each."""
+    it is shown before it; the segment's frames must lie on the frame grid, one packet each."""
     fps = float(stream.rate)
     with open_container(source) as container:
         video = video_stream(container, source)
@@ -240,13 +252,17 @@ def plan_cut(source: Path, start: int, end: int, stream: SourceStream) -> CutPla
         container.seek(seek, stream=video, backward=True, any_frame=False)
         packets: list[_Packet] = []
         delay: int | None = None
+        off_grid = False
+        phase: float | None = None
         for packet in container.demux(video):
             if packet.pts is None or packet.size == 0:
                 continue
             exact = (float(packet.pts * tb) - origin) * fps
-            frame = round(exact)
-            if abs(exact - frame) > 0.25:
-                return CutPlan(start, start, start, end, note="its frames are not evenly spaced")
+            if phase is None:  # where this stretch's frames lie between the file's grid points
+                phase = exact - math.floor(exact)
+            frame = grid_place(exact, phase)
+            if abs(exact - phase - math.floor(exact - phase + 0.5)) > 0.25 and start - 1 <= frame <= end:
+                off_grid = True
             if packet.is_keyframe and packet.dts is not None:  # a keyframe is decoded first: its lead is the delay
                 delay = max(delay or 0, round(float((packet.pts - packet.dts) * tb) * fps))
             if packet.is_keyframe and frame >= end and packets:
@@ -254,13 +270,28 @@ def plan_cut(source: Path, start: int, end: int, stream: SourceStream) -> CutPla
                 break
             idr = packet.is_keyframe and 5 in _nal_types(bytes(packet), length_size)
             packets.append(_Packet(frame, packet.is_keyframe, idr, packet))
+    if off_grid or sorted(p.frame for p in packets if start <= p.frame < end) != list(range(start, end)):
+        return CutPlan(start, start, start, end, note=OFF_GRID, even=False)
+    phase = phase or 0.0
+    times = {p.frame: float(p.packet.pts * tb) - origin for p in packets}
     if delay is not None and delay != stream.delay:
-        return CutPlan(start, start, start, end, note=f"its B-frame delay here ({delay}) is not the stream's")
+        note = f"its B-frame delay here ({delay}) is not the stream's"
+        return CutPlan(start, start, start, end, note=note, phase=phase, times=times)
     run = _copyable_run(packets, start, end)
     if run is None:
-        return CutPlan(start, start, start, end, note="no whole GOP inside it can be copied")
+        note = "no whole GOP inside it can be copied"
+        return CutPlan(start, start, start, end, note=note, phase=phase, times=times)
     first, last, copy_start, copy_end = run
-    return CutPlan(start, copy_start, copy_end, end, tuple(p.packet for p in packets[first:last]))
+    copied = tuple(p.packet for p in packets[first:last])
+    return CutPlan(start, copy_start, copy_end, end, copied, phase=phase, times=times)
+
+
+def grid_place(exact: float, phase: float) -> int:
+    """A picture's place on the frame grid from its time in frames: the nearest grid point, found
+    through the stretch's own ``phase`` (where its frames lie between grid points), so a stretch whose
+    frames all lie half a frame off the grid (a join that shifted them) keeps one place per frame
+    however its timestamps were rounded."""
+    return math.floor(exact - phase + 0.5) + math.floor(phase + 0.5)
 
 
 def _copyable_run(packets: Sequence[_Packet], start: int, end: int) -> tuple[int, int, int, int] | None:
@@ -308,16 +339,16 @@ def write_copy(source: Path, packets: Sequence[av.Packet], dest: Path) -> None:
 
 
 def _bridge_args(
-    source: Path, first: int, frames: int, dest: Path, stream: SourceStream, spec: ReelConfig, index: int
+    source: Path, plan: CutPlan, first: int, frames: int, dest: Path, stream: SourceStream, spec: ReelConfig, index: int
 ) -> list[str]:
     """ffmpeg's input and output arguments for the frames ``[first, first + frames)`` encoded to match
-    the source (input ``index`` of the command): sought to half a frame before the first, so the
-    seek decodes from the keyframe before it and drops what comes before (a Matroska file's cues
-    may not list every keyframe: a seek without that trim can land a GOP early)."""
+    the source (input ``index`` of the command): sought to a quarter frame before the first frame's
+    own time, so the seek decodes from the keyframe before it and drops what comes before (a
+    Matroska file's cues may not list every keyframe: a seek without that trim can land a GOP early)."""
     fps = float(stream.rate)
-    at = first / fps
+    at = plan.times.get(first, first / fps) - 0.25 / fps
     setpts = f"setpts=N*{stream.rate.denominator}/({stream.rate.numerator}*TB)"
-    inputs = ["-ss", f"{max(0.0, at - 0.5 / fps):.6f}", "-i", ffmpeg_path(source)]
+    inputs = ["-ss", f"{max(0.0, at):.6f}", "-i", ffmpeg_path(source)]
     outputs = ["-map", f"{index}:v:0", "-an", "-frames:v", str(frames), "-vf", f"{stream.filters()}{setpts}",
                "-r", str(stream.rate),
                *stream.encoder_args(min(spec.crf, 18), spec.preset), "-f", "matroska", ffmpeg_path(dest)]  # fmt: skip
@@ -342,6 +373,11 @@ def smart_cut_clip(
     start_s, end_s = frame_aligned(start_s, end_s, fps)
     start, end = round(start_s * fps), round(end_s * fps)
     plan = plan_cut(source, start, end, stream)
+    if not plan.even:  # picked by their times, as a re-encode does, by the encoder set to match
+        sar = f"{stream.sar.numerator}/{stream.sar.denominator}" if stream.sar else "1"
+        encoder = stream.encoder_args(min(spec.crf, 18), spec.preset)
+        cut_clip(source, start_s, end_s, dest, spec, has_audio, audio_track=audio_track, encoder=encoder, sar=sar)
+        return plan
     pieces: list[tuple[Path, int]] = []  # (file, frames)
     work = dest.with_name(f".{dest.stem}.pieces")
     work.mkdir(parents=True, exist_ok=True)
@@ -351,16 +387,16 @@ def smart_cut_clip(
         copy = work / "copy.mkv"
         if plan.method == COPY:
             if plan.copy_start > start:
-                bridges += _bridge_args(source, start, plan.copy_start - start, head, stream, spec, 0)
+                bridges += _bridge_args(source, plan, start, plan.copy_start - start, head, stream, spec, 0)
                 pieces.append((head, plan.copy_start - start))
             write_copy(source, plan.packets, copy)
             pieces.append((copy, plan.copy_end - plan.copy_start))
             if plan.copy_end < end:
                 index = 1 if bridges else 0
-                bridges += _bridge_args(source, plan.copy_end, end - plan.copy_end, tail, stream, spec, index)
+                bridges += _bridge_args(source, plan, plan.copy_end, end - plan.copy_end, tail, stream, spec, index)
                 pieces.append((tail, end - plan.copy_end))
         else:
-            bridges += _bridge_args(source, start, end - start, head, stream, spec, 0)
+            bridges += _bridge_args(source, plan, start, end - start, head, stream, spec, 0)
             pieces.append((head, end - start))
         if bridges:
             inputs, outputs = _split_inputs(bridges)

@@ -5,6 +5,7 @@ the planned time still says the planned length)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -83,8 +84,9 @@ place: an encode at x264's CRF 18 or better gives 35-50 dB on broadcast pictures
 with the wrong parameter sets or references, or one from another moment, gives 10-25 dB."""
 
 
-def luma_frames(path: str | Path, frames: Sequence[int], fps: float) -> dict[int, np.ndarray]:
-    """The luma planes of the pictures ``frames`` (places on the frame grid from the file's start)
+def luma_frames(path: str | Path, frames: Sequence[int], fps: float, phase: float = 0.0) -> dict[int, np.ndarray]:
+    """The luma planes of the pictures ``frames`` (places on the frame grid from the file's start,
+    found through the stretch's ``phase``: see :func:`~soccer_highlights.media.smartcut.grid_place`)
     of ``path``, decoded by seeking to each run of wanted frames and decoding forward from the
     keyframe before it."""
     path = Path(path)
@@ -106,7 +108,8 @@ def luma_frames(path: str | Path, frames: Sequence[int], fps: float) -> dict[int
                 for frame in container.decode(video):
                     if frame.pts is None:
                         continue
-                    place = round((float(frame.pts * video.time_base) - origin) * fps)
+                    exact = (float(frame.pts * video.time_base) - origin) * fps
+                    place = math.floor(exact - phase + 0.5) + math.floor(phase + 0.5)
                     if place in run:
                         found[place] = frame.to_ndarray(format="gray")
                     if place >= run[-1]:
@@ -129,12 +132,14 @@ def likeness_problem(
     source_frames: Sequence[int],
     fps: float,
     min_psnr_db: float = MIN_JOIN_PSNR_DB,
+    phase: float = 0.0,
 ) -> str | None:
     """Why the pictures ``cut_frames`` of ``cut`` are not the source's ``source_frames`` (pair by
-    pair), or None: each decoded and compared on its luma; a missing picture or one below
-    ``min_psnr_db`` (corrupt, frozen, or from another moment) is named with its place."""
+    pair; the source's stretch lies ``phase`` off its grid), or None: each decoded and compared on
+    its luma; a missing picture or one below ``min_psnr_db`` (corrupt, frozen, or from another
+    moment) is named with its place."""
     mine = luma_frames(cut, cut_frames, fps)
-    theirs = luma_frames(source, source_frames, fps)
+    theirs = luma_frames(source, source_frames, fps, phase)
     for a, b in zip(cut_frames, source_frames, strict=True):
         if a not in mine or b not in theirs:
             return f"its frame {a} (the source's {b}) could not be decoded"

@@ -158,7 +158,7 @@ def write_reel(
     concat_clips(clips, dest, durations, spec.audio_bitrate, spec.aac_coder, metadata)
     problem = reel_problem(dest, sum(durations), spec.fps)
     if problem is None and streams:
-        problem = _joins_problem(dest, segments, videos, durations, spec.fps)
+        problem = _joins_problem(dest, segments, videos, durations, spec.fps, [c.get("phase") for c in cuts])
     if problem is not None:
         dest.unlink(missing_ok=True)
         raise MediaError(f"{dest}: {problem}; the cuts are kept in {cache} and a re-run checks them again")
@@ -166,7 +166,9 @@ def write_reel(
     for clip, name, duration in zip(clips, clip_names or (), durations, strict=False):
         clips_kept.append(write_single_clip(clip, dest.parent / name, duration, spec))
     shutil.rmtree(cache, ignore_errors=True)
-    return ReelResult(dest, sum(durations), clips_kept, [{k: v for k, v in c.items() if v} for c in cuts])
+    return ReelResult(
+        dest, sum(durations), clips_kept, [{k: c[k] for k in ("method", "note") if c.get(k)} for c in cuts]
+    )
 
 
 def _copyable(
@@ -195,13 +197,14 @@ def _copy_cut(video: Path, seg: Segment, clip: Path, spec: ReelConfig, stream: S
     plan = smart_cut_clip(video, seg.start_s, seg.end_s, clip, spec, stream, half.has_audio, half.audio_track)
     duration = (plan.end - plan.start) / float(stream.rate)
     problem = _clip_problem(clip, duration, spec.fps)
-    if problem is None:
+    if problem is None and plan.even:
         mine = _checked_frames(plan)
-        problem = likeness_problem(clip, mine, video, [plan.start + f for f in mine], float(stream.rate))
+        wanted = [plan.start + f for f in mine]
+        problem = likeness_problem(clip, mine, video, wanted, float(stream.rate), phase=plan.phase)
     if problem is not None:
         clip.unlink(missing_ok=True)
         raise MediaError(f"cutting {video} [{seg.start_s:.2f}-{seg.end_s:.2f} s] ({plan.method}): {problem}")
-    record = {"method": plan.method, "note": plan.note or ""}
+    record = {"method": plan.method, "note": plan.note or "", "phase": plan.phase if plan.even else None}
     clip.with_suffix(".cut.json").write_text(json.dumps(record), encoding="utf-8")
     return record
 
@@ -224,20 +227,28 @@ def _checked_frames(plan: CutPlan) -> list[int]:
 
 
 def _joins_problem(
-    reel: Path, segments: Sequence[Segment], videos: Mapping[int, Path], durations: Sequence[float], fps: float
+    reel: Path,
+    segments: Sequence[Segment],
+    videos: Mapping[int, Path],
+    durations: Sequence[float],
+    fps: float,
+    phases: Sequence[float | None],
 ) -> str | None:
     """Why the joined reel's pictures at the joins between segments are not the source's, or None:
-    the last frame before each join and the first two after it, decoded from the reel."""
+    the last frame before each join and the first two after it, decoded from the reel (where the
+    segments' frames lie evenly in the source, at ``phases`` off its grid: see :attr:`CutPlan.even`)."""
     at, before = 0, None  # the reel's frame where a segment starts; the source frame before it
     for i, seg in enumerate(segments):
         start, end = (round(t * fps) for t in frame_aligned(seg.start_s, seg.end_s, fps))
-        firsts = [f for f in (0, 1) if f < end - start]
-        problem = likeness_problem(reel, [at + f for f in firsts], videos[seg.half], [start + f for f in firsts], fps)
+        phase = phases[i]
+        firsts = [f for f in (0, 1) if f < end - start and phase is not None]
+        wanted = [start + f for f in firsts]
+        problem = likeness_problem(reel, [at + f for f in firsts], videos[seg.half], wanted, fps, phase=phase or 0.0)
         if problem is None and before is not None:
-            problem = likeness_problem(reel, [at - 1], *before, fps)
+            problem = likeness_problem(reel, [at - 1], *before[:2], fps, phase=before[2])
         if problem is not None:
             return f"at the start of segment {i + 1}: {problem}"
-        before = (videos[seg.half], [end - 1])
+        before = (videos[seg.half], [end - 1], phase) if phase is not None else None
         at += round(durations[i] * fps)
     return None
 
