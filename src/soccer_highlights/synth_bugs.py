@@ -21,7 +21,7 @@ import logging
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -229,6 +229,17 @@ def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size)
 
 
+@lru_cache(maxsize=16384)
+def _bbox(font: ImageFont.FreeTypeFont, text: str, anchor: str | None = None) -> tuple[int, int, int, int]:
+    """``font.getbbox``, remembered: a video draws its bug once a second, mostly the same words."""
+    return font.getbbox(text, anchor=anchor)
+
+
+@lru_cache(maxsize=16384)
+def _length(font: ImageFont.FreeTypeFont, text: str) -> float:
+    return font.getlength(text)
+
+
 # ---------------------------------------------------------------------------------------- canvas
 class _Canvas:
     """A transparent RGBA canvas the families draw on, recording each part's box."""
@@ -265,7 +276,7 @@ class _Canvas:
         if name:
             x0, y0, x1, y1 = self.draw.textbbox((x, baseline), text, font=font, anchor="ls")
             self.parts[name] = Part((int(x0), int(y0), int(x1), int(y1)), text)
-        return font.getlength(text)
+        return _length(font, text)
 
     def centred(
         self,
@@ -282,7 +293,7 @@ class _Canvas:
         Japanese, its own) ink."""
         top, bottom = _ink_span(font, text)
         baseline = (y0 + y1) / 2 + (-top - bottom) / 2
-        self.text((x0 + x1) / 2 - font.getlength(text) / 2, round(baseline), text, font, colour, name)
+        self.text((x0 + x1) / 2 - _length(font, text) / 2, round(baseline), text, font, colour, name)
 
     def cell(
         self,
@@ -300,7 +311,7 @@ class _Canvas:
         """A box holding one centred text; return its right edge."""
         h = self.st.box_h if h is None else h
         pad = self.st.pad if pad is None else pad
-        w = max(min_w, math.ceil(font.getlength(text)) + 2 * pad)
+        w = max(min_w, math.ceil(_length(font, text)) + 2 * pad)
         if fill is not None:
             self.rect(x, y, x + w, y + h, fill)
         self.centred(x, y, x + w, y + h, text, font, colour, name)
@@ -311,7 +322,7 @@ def _ink_span(font: ImageFont.FreeTypeFont, text: str) -> tuple[int, int]:
     """Top and bottom of the ink relative to the baseline: capitals' for Latin text (so ``0``,
     ``RMA`` and ``(1-5)`` share a baseline), the text's own for other scripts."""
     probe = "0H" if all(ord(ch) < 0x2E80 for ch in text) else text
-    _, top, _, bottom = font.getbbox(probe, anchor="ls")
+    _, top, _, bottom = _bbox(font, probe, "ls")
     return top, bottom
 
 
@@ -419,7 +430,7 @@ def _draw_run(c: _Canvas, st: BugStyle, state: BugState, clock_first: bool) -> N
     text = "".join(t for _, t in tokens)
     classic = st.opt("classic", False)
     font = _font(str(_title_font()), st.size) if classic else st.font(bool(st.opt("bold", True)))
-    left, top, right, bottom = font.getbbox(text)
+    left, top, right, bottom = _bbox(font, text)
     pad = max(2, (bottom - top) // 3) if classic else max(2, round((bottom - top) * st.opt("pad", 0.33)))
     x = 0
     x0 = 0
@@ -436,12 +447,13 @@ def _draw_run(c: _Canvas, st: BugStyle, state: BugState, clock_first: bool) -> N
     at = 0
     for name, token in tokens:
         if name:
-            tx0, ty0, tx1, ty1 = font.getbbox(token)
-            advance = font.getlength(text[:at])
+            tx0, ty0, tx1, ty1 = _bbox(font, token)
+            advance = _length(font, text[:at])
             c.parts[name] = Part((round(ox + advance + tx0), oy + ty0, round(ox + advance + tx1), oy + ty1), token)
         at += len(token)
 
 
+@cache
 def _title_font() -> Path:
     from soccer_highlights.media.cut import title_font
 
@@ -466,7 +478,7 @@ def draw_boxed_digits(c: _Canvas, st: BugStyle, state: BugState) -> None:
         x = _added(c, st, state, x, 0, h, st.accent, st.ink_dark)
         x += g
     line = max(1, h // 12)
-    team_w = max(regular.getlength(state.home_team), regular.getlength(state.away_team)) + 2.5 * pad
+    team_w = max(_length(regular, state.home_team), _length(regular, state.away_team)) + 2.5 * pad
     x_home = x
     x = c.cell(x, 0, state.home_team, regular, st.ink, st.dark, "home_team", min_w=team_w)
     c.rect(x_home + pad, h - 2 * line, x - pad, h - line, st.home_colour, 255)
@@ -507,7 +519,7 @@ def draw_cup_aggregate(c: _Canvas, st: BugStyle, state: BugState) -> None:
     if state.clock_s is not None:
         clock = clock_text(state.clock_s)
         r = h * 0.33
-        w = pad + 2 * r + pad + font.getlength(clock) + pad
+        w = pad + 2 * r + pad + _length(font, clock) + pad
         c.rect(0, 0, w, h, white)
         _logo(c, pad + r, h / 2, r, (20, 24, 60), white)
         c.shape("logo", (pad, h / 2 - r, pad + 2 * r + 1, h / 2 + r + 1))
@@ -517,8 +529,8 @@ def draw_cup_aggregate(c: _Canvas, st: BugStyle, state: BugState) -> None:
     c.rect(x, 0, x + stripe, h, st.home_colour, 255)
     x += stripe
     digit_gap = st.size * st.opt("spacing", 1.2)
-    home_w, away_w = font.getlength(state.home_team), font.getlength(state.away_team)
-    digit = font.getlength("0")
+    home_w, away_w = _length(font, state.home_team), _length(font, state.away_team)
+    digit = _length(font, "0")
     w = pad * 1.5 + home_w + digit_gap + 2 * digit + 0.9 * digit_gap + digit_gap + away_w + pad * 1.5
     c.rect(x, 0, x + w, h, navy)
     baseline = round(h / 2 - sum(_ink_span(font, "0")) / 2)
@@ -544,7 +556,7 @@ def draw_two_rows(c: _Canvas, st: BugStyle, state: BugState) -> None:
     digits = st.font(True)
     black = (14, 14, 16)
     label = half_text(state.half, "ja" if cjk else "en")
-    half_w = names.getlength(label) + 2 * pad + h * 0.3
+    half_w = _length(names, label) + 2 * pad + h * 0.3
     c.poly([(0, h / 2), (h * 0.3, 0), (half_w, 0), (half_w, h), (h * 0.3, h)], black)
     c.centred(h * 0.3, 0, half_w, h, label, names, (255, 255, 255), "half")
     x = half_w + st.gap
@@ -554,8 +566,8 @@ def draw_two_rows(c: _Canvas, st: BugStyle, state: BugState) -> None:
     space = st.size * 0.6
     baseline = round(h / 2 - sum(_ink_span(names, state.home_team + state.away_team)) / 2)
     digit_base = round(h / 2 - sum(_ink_span(digits, "0")) / 2)
-    widths = [names.getlength(state.home_team), digits.getlength(f"{state.home}-{state.away}")]
-    w = 2 * pad + widths[0] + space + widths[1] + space + names.getlength(state.away_team)
+    widths = [_length(names, state.home_team), _length(digits, f"{state.home}-{state.away}")]
+    w = 2 * pad + widths[0] + space + widths[1] + space + _length(names, state.away_team)
     c.rect(x, 0, x + w, h, black)
     at = x + pad
     at += c.text(at, baseline, state.home_team, names, (255, 255, 255), "home_team") + space
@@ -576,7 +588,7 @@ def draw_two_rows(c: _Canvas, st: BugStyle, state: BugState) -> None:
         clock = clock_text(state.clock_s, leading_zero=False)
         slant = row_h * 0.3
         x0 = half_w * 0.6
-        cw = digits.getlength(clock) + 4 * pad
+        cw = _length(digits, clock) + 4 * pad
         c.para(x0, y, cw, row_h, -slant, st.light)
         c.centred(x0 - slant / 2, y, x0 + cw - slant / 2, y + row_h, clock, digits, st.ink_dark, "clock")
         _added(c, st, state, x0 + cw + st.gap, y, row_h, st.accent, (255, 255, 255))
@@ -596,7 +608,7 @@ def draw_boxed_bar(c: _Canvas, st: BugStyle, state: BugState) -> None:
     x = len(letters) * step + st.size * 0.8
     leader = state.leader
     home_font, away_font = st.font(leader == "home"), st.font(leader == "away")
-    team_w = max(home_font.getlength(state.home_team), away_font.getlength(state.away_team)) + 2.4 * pad
+    team_w = max(_length(home_font, state.home_team), _length(away_font, state.away_team)) + 2.4 * pad
     home_ink = st.ink_dark if sum(st.home_colour) > 500 else (255, 255, 255)
     x = c.cell(x, 0, state.home_team, home_font, home_ink, st.home_colour, "home_team", min_w=team_w) + st.gap
     digit_w = st.size * 1.3
@@ -618,14 +630,14 @@ def draw_slanted(c: _Canvas, st: BugStyle, state: BugState) -> None:
     slant = h * 0.35
     font, bold = st.font(), st.font(True)
     x = 0.0
-    team_w = max(font.getlength(state.home_team), font.getlength(state.away_team)) + 2 * pad
+    team_w = max(_length(font, state.home_team), _length(font, state.away_team)) + 2 * pad
     for side in ("home", "away"):
         if side == "away":
             x += g
         if side == "away":  # the score between the two teams
-            digit = bold.getlength("0")
+            digit = _length(bold, "0")
             dash = st.opt("separator", "-")
-            middle = bold.getlength(f" {dash} ") if dash == "-" else st.size * 0.9
+            middle = _length(bold, f" {dash} ") if dash == "-" else st.size * 0.9
             bar = max(2, st.size * 0.22)
             w = 2 * bar + 2 * pad + 2 * digit + middle + slant
             c.para(x, 0, w, h, slant, st.accent)
@@ -637,7 +649,7 @@ def draw_slanted(c: _Canvas, st: BugStyle, state: BugState) -> None:
             at = x + (w + slant) / 2 - (2 * digit + middle) / 2
             at += c.text(at, baseline, str(state.home), bold, st.ink_dark, "home_digit")
             if dash == "-":
-                c.text(at + bold.getlength(" "), baseline, "-", bold, st.ink_dark, "separator")
+                c.text(at + _length(bold, " "), baseline, "-", bold, st.ink_dark, "separator")
             else:
                 sep = max(1.5, st.size * 0.1)
                 mid = at + middle / 2 - sep / 2 - slant * 0.3
@@ -652,7 +664,7 @@ def draw_slanted(c: _Canvas, st: BugStyle, state: BugState) -> None:
     if state.clock_s is not None:
         x += 3 * g + st.size * 0.3
         clock = clock_text(state.clock_s)
-        w = font.getlength(clock) + 2 * pad + slant
+        w = _length(font, clock) + 2 * pad + slant
         c.para(x, 0, w, h, slant, st.opt("clock_fill"))
         c.centred(x + slant / 2, 0, x + slant / 2 + w, h, clock, font, st.ink, "clock")
         _added(c, st, state, x + w + slant + g, 0, h, st.accent, st.ink_dark)
@@ -670,7 +682,7 @@ def draw_clock_right_live(c: _Canvas, st: BugStyle, state: BugState) -> None:
     x_chan = c.cell(x_tag + g, ty, st.opt("channel"), small, st.ink, st.dark, "channel", h=tag_h, pad=pad * 0.7)
     x = 0.0 if above else x_chan + 2 * g
     score = f"{state.home}-{state.away}"
-    w = 2 * pad + font.getlength(state.home_team) + font.getlength(state.away_team) + font.getlength(score)
+    w = 2 * pad + _length(font, state.home_team) + _length(font, state.away_team) + _length(font, score)
     w += 2 * st.size * 0.6
     c.rect(x, y, x + w, y + h, st.dark)
     baseline = round(y + h / 2 - sum(_ink_span(font, "0")) / 2)
@@ -697,8 +709,8 @@ def draw_stacked(c: _Canvas, st: BugStyle, state: BugState) -> None:
     clock_left = st.opt("clock_left", False)
     if state.clock_s is not None:
         clock = clock_text(state.clock_s)
-        clock_w = font.getlength(clock) + 2 * pad
-    team_w = max(font.getlength(state.home_team), font.getlength(state.away_team)) + 2 * pad
+        clock_w = _length(font, clock) + 2 * pad
+    team_w = max(_length(font, state.home_team), _length(font, state.away_team)) + 2 * pad
     digit_w = row * 1.0
     strip = max(2, st.size * 0.25)
     row_w = strip + team_w + digit_w
@@ -719,8 +731,8 @@ def draw_stacked(c: _Canvas, st: BugStyle, state: BugState) -> None:
         small = st.font(scale=0.75)
         label = half_text(state.half, st.opt("half", "en"))
         if state.added_min:
-            lw = small.getlength(label) + st.size * 0.4
-            aw = small.getlength(f"+{state.added_min}")
+            lw = _length(small, label) + st.size * 0.4
+            aw = _length(small, f"+{state.added_min}")
             start = cx + clock_w / 2 - (lw + aw) / 2
             base = round(row + g + row / 2 - sum(_ink_span(small, "0")) / 2)
             c.text(start, base, label, small, st.ink, "half")
@@ -741,7 +753,7 @@ def draw_ball_between(c: _Canvas, st: BugStyle, state: BugState) -> None:
     r = st.size * 0.42
     space = st.size * 0.45
     parts = [state.home_team, str(state.home), str(state.away), state.away_team]
-    w = 2 * pad + font.getlength(parts[0]) + font.getlength(parts[3]) + bold.getlength(parts[1] + parts[2])
+    w = 2 * pad + _length(font, parts[0]) + _length(font, parts[3]) + _length(bold, parts[1] + parts[2])
     w += 4 * space + 2 * r
     c.rect(x, 0, x + w, h, st.dark)
     baseline = round(h / 2 - sum(_ink_span(font, "0")) / 2)
