@@ -40,13 +40,13 @@ def served_page(job_id: int, folder: Path, name: str) -> str | None:
     found = _DATA.search(page)
     if found is None:
         return None
-    data = json.loads(found.group(2).replace("<\\/", "</"))
+    data = json.loads(found.group(2))  # JSON reads the page's escapes ("<\\/", "\\u003c") itself
     for half in data["halves"]:
         half["video_url"] = f"/jobs/{job_id}/source" if half.get("video") else None
     if result_dir(folder).name == EDIT_DIR:
         _start_from_edit(data, folder / EDIT_DIR)
     script = resources.files("soccer_highlights.web").joinpath("static/review_app.js").read_text(encoding="utf-8")
-    embedded = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    embedded = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")  # no label ends the script block
     page = page[: found.start(2)] + embedded + page[found.end(2) :]
     stored = html.escape(Path(data["source"]).name)  # the upload's stored name: the user's own instead
     page = page.replace(f"<title>Review: {stored}</title>", f"<title>Review: {html.escape(name)}</title>", 1)

@@ -16,12 +16,12 @@
   document.querySelector("header h1").after(back);
   const box = document.createElement("div");
   box.id = "downloads";
-  box.innerHTML = "<h2>Download</h2><ul></ul>";
-  document.querySelector(".players").appendChild(box);
+  box.innerHTML = "<h2>Download</h2><ul style='columns: 2; margin: 0 0 8px; padding-left: 18px'></ul>";
   const error = document.createElement("div");
   error.id = "error";
   error.style.color = "#b00";
   toolbar.after(error);
+  error.after(box);
 
   function showError(text) { error.textContent = text || ""; }
   function describe(job) {
@@ -45,7 +45,8 @@
       a.className = "download";
       a.dataset.name = file.name;
       li.appendChild(a);
-      li.appendChild(document.createTextNode(` (${(file.size / 1e6).toFixed(1)} MB)`));
+      const size = file.size >= 1e6 ? `${(file.size / 1e6).toFixed(1)} MB` : `${Math.ceil(file.size / 1e3)} kB`;
+      li.appendChild(document.createTextNode(` (${size})`));
       list.appendChild(li);
     }
     return job;
