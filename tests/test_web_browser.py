@@ -20,7 +20,7 @@ from soccer_highlights.web.app import ServeSettings
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-def wait_until(driver, script: str, timeout_s: float = 30.0, what: str = ""):
+def wait_until(driver, script: str, timeout_s: float = 120.0, what: str = ""):
     deadline = time.monotonic() + timeout_s
     while True:
         value = driver.execute_script(script)
@@ -56,7 +56,7 @@ def test_upload_watch_edit_recut_download_and_find_it_again(browser, joined_real
             set(),
             False,
         )  # the job's row as it goes: queued, then running with a stage and a percentage, then done
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 600  # generous: a busy machine is slow, not wrong
         while time.monotonic() < deadline:
             row = browser.execute_script(
                 "const r = document.querySelector('#jobs tr.job'); return r && [r.className, r.innerText];"
@@ -95,7 +95,7 @@ def test_upload_watch_edit_recut_download_and_find_it_again(browser, joined_real
         assert len(edit) == 1 and edit[0]["label"] == "Goal (2-0)"
         browser.find_element("id", "recut").click()
         wait_until(browser, "return document.body.dataset.app === '1' && DATA.reel_url === '../edit/reel.mp4'",
-                   timeout_s=120, what="the page after the re-cut")  # fmt: skip
+                   timeout_s=400, what="the page after the re-cut")  # fmt: skip
         assert len(browser.find_elements("css selector", "#table tbody tr:not(.dropped)")) == 1
         names = [a.get_attribute("data-name") for a in browser.find_elements("css selector", "#downloads a.download")]
         assert "reel.mp4" in names and "chapters.txt" in names and any(n.startswith("01_") for n in names), names
@@ -104,7 +104,7 @@ def test_upload_watch_edit_recut_download_and_find_it_again(browser, joined_real
         browser.find_element("css selector", "#downloads a.download[data-name='reel.mp4']").click()
         reel = browser.downloads / "reel.mp4"
         wait_until(browser, "return true", what="")  # let the click reach the page
-        for _ in range(300):
+        for _ in range(1200):
             if reel.is_file() and not list(browser.downloads.glob("*.crdownload")):
                 break
             time.sleep(0.1)

@@ -51,7 +51,7 @@ class LiveServer:
         return httpx.Client(base_url=self.url, timeout=30)
 
 
-def wait_for(client: httpx.Client, job_id: int, states: tuple[str, ...], timeout_s: float = 180) -> dict:
+def wait_for(client: httpx.Client, job_id: int, states: tuple[str, ...], timeout_s: float = 600) -> dict:
     """The job once it is in one of ``states`` (fails after ``timeout_s``)."""
     deadline = time.monotonic() + timeout_s
     while True:
