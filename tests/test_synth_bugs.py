@@ -197,31 +197,45 @@ def test_two_rows_writes_japanese_where_a_font_is_installed() -> None:
 
 
 @pytest.mark.parametrize("layout", ["two-rows", "boxed-bar"])
-def test_a_synthetic_720p_video_shows_the_family_bug_except_in_close_ups(tmp_path: Path, layout: str) -> None:
-    """One minute at 1280x720 (2 frames a second, to stay cheap): where the truth says the bug is
-    shown, the decoded picture holds it; in close-ups and before it appears, it does not."""
+def test_a_synthetic_720p_game_shows_the_family_bug_except_in_close_ups(tmp_path: Path, layout: str) -> None:
+    """Two halves of 30 s at 1280x720 (2 frames a second, to stay cheap): where the truth says the
+    bug is shown, the decoded picture holds it; in close-ups and before it appears, it does not; both
+    halves show the same bug (teams and look), the second's clock from 45:00."""
     from soccer_highlights.synth import PictureMaker, SynthConfig, synth_game
 
-    cfg = SynthConfig(minutes=1.0, width=1280, height=720, fps=2, highlights_per_half=2, score_bug=layout)
-    game = synth_game(tmp_path / "game", cfg, seed=4, halves=(1,))
-    truth = json.loads((game.path / "synth_truth.json").read_text())["halves"]["1"]["score_bug"]
-    pictures = PictureMaker(game.plans[0], cfg, np.random.default_rng(4 * 10 + 1))
-    bug = pictures.bug
-    assert truth["family"] == layout and truth["teams"] == list(bug.teams)
+    cfg = SynthConfig(minutes=0.5, width=1280, height=720, fps=2, highlights_per_half=1, score_bug=layout)
+    game = synth_game(tmp_path / "game", cfg, seed=4)
+    truth = json.loads((game.path / "synth_truth.json").read_text())["halves"]
+    first, second = truth["1"]["score_bug"], truth["2"]["score_bug"]
+    assert first["family"] == second["family"] == layout and first["teams"] == second["teams"]
+    assert first["parts_at_appearance"]["home_team"] == second["parts_at_appearance"]["home_team"]
+    if layout == "two-rows":
+        assert (first["parts_at_appearance"]["clock"]["text"], second["parts_at_appearance"]["clock"]["text"]) == (
+            f"0:{int(first['appears_s']):02d}",
+            f"45:{int(second['appears_s']):02d}",
+        )
     seen = {"shown": 0, "hidden": 0}
-    with av.open(str(game.path / "1_224p.mkv")) as container:
-        for frame in container.decode(video=0):
-            t = float(frame.pts * frame.time_base)
-            rendered = None if pictures.in_closeup(t) else bug.render(t)
-            picture = frame.to_ndarray(format="rgb24")
-            ideal = picture.copy()  # the picture with the bug laid over it (again, where it is shown)
-            (rendered or bug.render(max(t, bug.appears_s) + 1)).paste(ideal)
-            x0, y0, x1, y1 = (rendered or bug.render(max(t, bug.appears_s) + 1)).box
-            differs = np.abs(picture[y0:y1, x0:x1].astype(int) - ideal[y0:y1, x0:x1]).mean()
-            if rendered is not None:
-                assert differs < 6, (layout, t, "the bug is not where the truth says")
-                seen["shown"] += 1
-            else:
-                assert differs > 20, (layout, t, "a bug where none is shown")
-                seen["hidden"] += 1
-    assert seen["shown"] > 60 and seen["hidden"] > 10, seen
+    score = (0, 0)
+    for plan in game.plans:
+        pictures = PictureMaker(plan, cfg, np.random.default_rng(4 * 10 + plan.half), score, bug_seed=4)
+        bug, pictures.bug = pictures.bug, None  # the same pictures without a bug, to lay the truth's bug over
+        assert list(bug.teams) == first["teams"]
+        goals = [e.team for e in plan.events if e.label == "Goal"]
+        score = (score[0] + goals.count("home"), score[1] + goals.count("away"))
+        with av.open(str(game.path / f"{plan.half}_224p.mkv")) as container:
+            for frame in container.decode(video=0):
+                t = float(frame.pts * frame.time_base)
+                rendered = None if pictures.in_closeup(t) else bug.render(t)
+                picture = frame.to_ndarray(format="rgb24").astype(int)
+                with_bug = pictures.frame(t)
+                drawn = rendered or bug.render(max(t, bug.appears_s) + 1)
+                drawn.paste(with_bug)
+                x0, y0, x1, y1 = drawn.box
+                differs = np.abs(picture[y0:y1, x0:x1] - with_bug[y0:y1, x0:x1]).mean()
+                if rendered is not None:
+                    assert differs < 6, (layout, plan.half, t, "the bug is not where the truth says")
+                    seen["shown"] += 1
+                else:
+                    assert differs > 20, (layout, plan.half, t, "a bug where none is shown")
+                    seen["hidden"] += 1
+    assert seen["shown"] > 30 and seen["hidden"] > 8, seen

@@ -228,10 +228,18 @@ class PictureMaker:
     """Draws frames of a half: a panning wide shot, medium shots and close-ups."""
 
     def __init__(
-        self, plan: HalfPlan, cfg: SynthConfig, rng: np.random.Generator, kickoff_score: tuple[int, int] = (0, 0)
+        self,
+        plan: HalfPlan,
+        cfg: SynthConfig,
+        rng: np.random.Generator,
+        kickoff_score: tuple[int, int] = (0, 0),
+        bug_seed: int | None = None,
     ):
         self.plan, self.w, self.h = plan, cfg.width, cfg.height
-        self.bug = ScoreBug(plan, cfg, kickoff_score, rng) if cfg.score_bug != "none" else None
+        bug_rng = np.random.default_rng(bug_seed) if bug_seed is not None else rng.spawn(1)[0]
+        self.bug = ScoreBug(plan, cfg, kickoff_score, bug_rng) if cfg.score_bug != "none" else None
+        """The bug's look and teams come from the game's seed (both halves alike) where given,
+        else from a child of ``rng``; either way the picture's own draws are untouched."""
         self.world_w = max(PITCH_WORLD_W, 3 * self.w)
         """The pitch is three pictures wide (1200 px at 224p), so the camera pans at any size."""
         self.scale = self.w / SOCCERNET_224P[0]
@@ -347,7 +355,7 @@ class ScoreBug:
     at the second half's; past 45 minutes of a half, stoppage time ``+N`` beside it), hidden where
     the family shows the bug only a while after the start. ``top`` and ``bottom`` are the first
     synthetic bug, unchanged (``RED``/``BLU``, white on navy); every other family draws its teams,
-    look and place from ``rng`` (a child of it: the picture's own draws are untouched)."""
+    look and place from ``rng`` (the bug's own: one game's halves share a seed, so look alike)."""
 
     def __init__(
         self,
@@ -368,7 +376,7 @@ class ScoreBug:
         if self.layout in LEGACY_LAYOUTS:
             self.style, self.teams = classic_style(self.layout, self.w, self.h), SCORE_BUG_TEAMS
         else:
-            bug_rng = (rng if rng is not None else np.random.default_rng(plan.half)).spawn(1)[0]
+            bug_rng = rng if rng is not None else np.random.default_rng(plan.half)
             self.style = self.family.style(self.w, self.h, bug_rng)
             self.teams = self.family.teams(bug_rng)
             self.appears_s = float(bug_rng.uniform(*self.family.appears_after_s))
@@ -515,11 +523,13 @@ def write_half_video(
     seed: int,
     progress: Callable[[float], None] | None = None,
     kickoff_score: tuple[int, int] = (0, 0),
+    bug_seed: int | None = None,
 ) -> dict | None:
     """Encode one half as H.264 + AAC stereo Matroska, streaming one second at a time; return the
-    score bug's truth (:meth:`ScoreBug.truth`), ``None`` without a bug."""
+    score bug's truth (:meth:`ScoreBug.truth`), ``None`` without a bug. ``bug_seed`` (the game's
+    seed) gives the bug's look and teams, the same in both halves."""
     rng = np.random.default_rng(seed)
-    pictures = PictureMaker(plan, cfg, rng, kickoff_score)
+    pictures = PictureMaker(plan, cfg, rng, kickoff_score, bug_seed)
     sound = SoundMaker(plan, cfg.sample_rate, rng)
     with atomic_path(path) as tmp, av.open(str(tmp), mode="w", format="matroska") as out:
         video = out.add_stream("libx264", rate=cfg.fps)
@@ -598,7 +608,9 @@ def synth_game(
                 progress((i + f) / len(plans))
 
         path = game_dir / f"{plan.half}_224p.mkv"
-        bugs[plan.half] = write_half_video(path, plan, cfg, seed * 10 + plan.half, half_progress, kickoff_score=score)
+        bugs[plan.half] = write_half_video(
+            path, plan, cfg, seed * 10 + plan.half, half_progress, kickoff_score=score, bug_seed=seed
+        )
         goals = [e.team for e in plan.events if e.label == "Goal"]
         score = (score[0] + goals.count("home"), score[1] + goals.count("away"))
     labels = events_to_json(e for p in plans for e in p.events)
