@@ -373,6 +373,8 @@ class BugFamily:
     faces: tuple[str, ...] = ("sans", "condensed", "serif", "mono")
     appears_after_s: tuple[float, float] = (0.0, 0.0)
     """Some broadcasters show the bug only a while after the broadcast starts."""
+    japanese: bool = False
+    """Team names in Japanese (in Latin letters where no Japanese font is installed), not codes."""
     options: Callable[[np.random.Generator], dict[str, Any]] = field(default=lambda rng: {})
 
     def style(self, width: int, height: int, rng: np.random.Generator) -> BugStyle:
@@ -404,7 +406,7 @@ class BugFamily:
 
     def teams(self, rng: np.random.Generator) -> tuple[str, str]:
         """Two teams as this family writes them: three-letter codes, or Japanese names."""
-        if self.name == "two-rows":
+        if self.japanese:
             i, j = rng.choice(len(JAPANESE_TEAMS), 2, replace=False)
             script = 0 if cjk_font() is not None else 1
             return JAPANESE_TEAMS[i][script], JAPANESE_TEAMS[j][script]
@@ -412,8 +414,12 @@ class BugFamily:
         return CODES[i], CODES[j]
 
 
+def _pick(rng: np.random.Generator, options: tuple) -> Any:
+    return options[int(rng.integers(len(options)))]
+
+
 def _picker(rng: np.random.Generator) -> Callable[[tuple], Any]:
-    return lambda options: options[int(rng.integers(len(options)))]
+    return lambda options: _pick(rng, options)
 
 
 def _added(c: _Canvas, st: BugStyle, state: BugState, x: float, y: float, h: float, fill: RGB, ink: RGB) -> float:
@@ -815,7 +821,7 @@ BUG_FAMILIES: dict[str, BugFamily] = {
             "UEFA Champions League: white clock box with a round logo, `KRA  1  1  OLY`, the aggregate `(1-5)`",
             draw_cup_aggregate,
             faces=("sans", "condensed"),
-            options=lambda rng: {"blue": BLUES[int(rng.integers(len(BLUES)))], "spacing": float(rng.uniform(1, 1.6))},
+            options=lambda rng: {"blue": _pick(rng, BLUES), "spacing": float(rng.uniform(1, 1.6))},
         ),
         BugFamily(
             "two-rows",
@@ -823,6 +829,7 @@ BUG_FAMILIES: dict[str, BugFamily] = {
             draw_two_rows,
             faces=("sans", "condensed"),
             appears_after_s=(5.0, 10.0),
+            japanese=True,
         ),
         BugFamily(
             "boxed-bar",
@@ -831,8 +838,8 @@ BUG_FAMILIES: dict[str, BugFamily] = {
             shows_clock=False,
             faces=("sans", "condensed"),
             options=lambda rng: {
-                "logo": LOGO_LETTERS[int(rng.integers(len(LOGO_LETTERS)))],
-                "logo_colour": ((250, 210, 0), (250, 250, 250), (0, 200, 220))[int(rng.integers(3))],
+                "logo": _pick(rng, LOGO_LETTERS),
+                "logo_colour": _pick(rng, ((250, 210, 0), (250, 250, 250), (0, 200, 220))),
             },
         ),
         BugFamily(
@@ -840,8 +847,8 @@ BUG_FAMILIES: dict[str, BugFamily] = {
             "slanted bars around the score, `JUV ╱0 - 0╱ INT` (issue 29 saw one read as 10-0), the clock right",
             draw_slanted,
             options=lambda rng: {
-                "separator": ("-", "bar")[int(rng.integers(2))],
-                "clock_fill": DARKS[int(rng.integers(len(DARKS)))],
+                "separator": _pick(rng, ("-", "bar")),
+                "clock_fill": _pick(rng, DARKS),
             },
         ),
         BugFamily(
@@ -851,7 +858,7 @@ BUG_FAMILIES: dict[str, BugFamily] = {
             anchors=("top-left", "top-right"),
             options=lambda rng: {
                 "tags_above": bool(rng.random() < 0.6),
-                "channel": CHANNELS[int(rng.integers(len(CHANNELS)))],
+                "channel": _pick(rng, CHANNELS),
             },
         ),
         BugFamily(
@@ -859,7 +866,7 @@ BUG_FAMILIES: dict[str, BugFamily] = {
             "a two-row table: `LIV 2` over `AST 0`, the clock beside with `1st`/`2nd` under it",
             draw_stacked,
             anchors=("top-left", "top-right"),
-            options=lambda rng: {"clock_left": bool(rng.random() < 0.4), "half": ("en", "H")[int(rng.integers(2))]},
+            options=lambda rng: {"clock_left": bool(rng.random() < 0.4), "half": _pick(rng, ("en", "H"))},
         ),
         BugFamily(
             "ball-between",
