@@ -30,6 +30,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 
 from soccer_highlights.config import ReelConfig
 from soccer_highlights.core import frame_aligned
@@ -338,21 +339,77 @@ def write_copy(source: Path, packets: Sequence[av.Packet], dest: Path) -> None:
                 out.mux(packet)
 
 
-def _bridge_args(
-    source: Path, plan: CutPlan, first: int, frames: int, dest: Path, stream: SourceStream, spec: ReelConfig, index: int
-) -> list[str]:
-    """ffmpeg's input and output arguments for the frames ``[first, first + frames)`` encoded to match
-    the source (input ``index`` of the command): sought to a quarter frame before the first frame's
-    own time, so the seek decodes from the keyframe before it and drops what comes before (a
-    Matroska file's cues may not list every keyframe: a seek without that trim can land a GOP early)."""
+@dataclass(frozen=True)
+class _Bridge:
+    """Frames ``[first, first + frames)`` encoded to match, as the clip's frames from ``at``."""
+
+    first: int
+    frames: int
+    at: int
+    dest: Path
+
+    @property
+    def picks(self) -> list[int]:
+        """The bridge's frames kept as they were decoded from the source (its first two and its
+        last): what the clip's frames at its joins are compared with."""
+        return sorted({i for i in (0, 1, self.frames - 1) if 0 <= i < self.frames})
+
+
+def _bridge_command(source: Path, plan: CutPlan, bridges: Sequence[_Bridge], stream: SourceStream, spec: ReelConfig):
+    """One ffmpeg command that encodes every bridge to match the source and writes, beside each,
+    the luma of its :attr:`_Bridge.picks` as the source decoded them (a raw ``.gray`` file).
+
+    Each input is sought to a quarter frame before the bridge's first frame's own time, so the seek
+    decodes from the keyframe before it and drops what comes before (a Matroska file's cues may not
+    list every keyframe: a seek without that trim can land a GOP early)."""
     fps = float(stream.rate)
-    at = plan.times.get(first, first / fps) - 0.25 / fps
     setpts = f"setpts=N*{stream.rate.denominator}/({stream.rate.numerator}*TB)"
-    inputs = ["-ss", f"{max(0.0, at):.6f}", "-i", ffmpeg_path(source)]
-    outputs = ["-map", f"{index}:v:0", "-an", "-frames:v", str(frames), "-vf", f"{stream.filters()}{setpts}",
-               "-r", str(stream.rate),
-               *stream.encoder_args(min(spec.crf, 18), spec.preset), "-f", "matroska", ffmpeg_path(dest)]  # fmt: skip
-    return inputs + outputs
+    inputs: list[str] = []
+    graph: list[str] = []
+    outputs: list[str] = []
+    for k, bridge in enumerate(bridges):
+        at = plan.times.get(bridge.first, bridge.first / fps) - 0.25 / fps
+        inputs += ["-ss", f"{max(0.0, at):.6f}", "-i", ffmpeg_path(source)]
+        picks = "+".join(f"eq(n,{i})" for i in bridge.picks)  # quoted: no commas to escape
+        graph.append(
+            f"[{k}:v:0]{stream.filters()}{setpts},split=2[e{k}][p{k}];[p{k}]select='{picks}',format=gray[r{k}]"
+        )
+        outputs += ["-map", f"[e{k}]", "-frames:v", str(bridge.frames), "-r", str(stream.rate),
+                    *stream.encoder_args(min(spec.crf, 18), spec.preset), "-f", "matroska", ffmpeg_path(bridge.dest),
+                    "-map", f"[r{k}]", "-frames:v", str(len(bridge.picks)), "-fps_mode", "passthrough",
+                    "-f", "rawvideo", ffmpeg_path(bridge.dest.with_suffix(".gray"))]  # fmt: skip
+    return [*inputs, "-filter_complex", ";".join(graph), *outputs]
+
+
+def _bridge_frames(bridge: _Bridge, stream: SourceStream) -> dict[int, np.ndarray]:
+    """The luma of a bridge's picks as the source decoded them, by their place in the clip."""
+    raw = np.fromfile(bridge.dest.with_suffix(".gray"), np.uint8)
+    frames = raw.reshape(-1, stream.height, stream.width)
+    return {bridge.at + i: frame for i, frame in zip(bridge.picks, frames, strict=False)}
+
+
+def _copied_frames(source: Path, plan: CutPlan, at: int, count: int = 2) -> dict[int, np.ndarray]:
+    """The luma of the first ``count`` copied frames, decoded from the copied packets themselves (a
+    closed GOP starting on an IDR picture needs nothing before it), by their place in the clip."""
+    with open_container(source) as container:
+        template = video_stream(container, source)
+        codec = av.CodecContext.create(template.codec_context.name, "r")
+        codec.extradata = template.codec_context.extradata
+        frames = []
+        for packet in plan.packets[: count + 6]:
+            frames += codec.decode(packet)
+        frames += codec.decode(None)
+    frames.sort(key=lambda f: f.pts if f.pts is not None else 0)
+    return {at + i: f.to_ndarray(format="gray") for i, f in enumerate(frames[:count])}
+
+
+@dataclass(frozen=True)
+class SmartCut:
+    """What :func:`smart_cut_clip` did: its plan, and the source's pictures (luma) that the clip's
+    frames at each join must show, by their place in the clip (none where it cut by time)."""
+
+    plan: CutPlan
+    expected: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 def smart_cut_clip(
@@ -364,10 +421,11 @@ def smart_cut_clip(
     stream: SourceStream,
     has_audio: bool,
     audio_track: int = 0,
-) -> CutPlan:
+) -> SmartCut:
     """Write ``source[start_s:end_s]`` to ``dest`` (Matroska: H.264 and PCM, as
     :func:`~soccer_highlights.media.cut.cut_clip` writes) with its whole GOPs copied and its head and
-    tail encoded to match; returns the plan it followed (``method``: ``copy`` or ``reencode``)."""
+    tail encoded to match; returns the plan it followed (``method``: ``copy`` or ``reencode``) and
+    the source's pictures at the clip's joins."""
     rate = stream.rate
     fps = float(rate)
     start_s, end_s = frame_aligned(start_s, end_s, fps)
@@ -377,52 +435,38 @@ def smart_cut_clip(
         sar = f"{stream.sar.numerator}/{stream.sar.denominator}" if stream.sar else "1"
         encoder = stream.encoder_args(min(spec.crf, 18), spec.preset)
         cut_clip(source, start_s, end_s, dest, spec, has_audio, audio_track=audio_track, encoder=encoder, sar=sar)
-        return plan
-    pieces: list[tuple[Path, int]] = []  # (file, frames)
+        return SmartCut(plan)
     work = dest.with_name(f".{dest.stem}.pieces")
     work.mkdir(parents=True, exist_ok=True)
+    expected: dict[int, np.ndarray] = {}
     try:
-        bridges: list[str] = []
-        head, tail = work / "head.mkv", work / "tail.mkv"
-        copy = work / "copy.mkv"
+        head, tail, copy = work / "head.mkv", work / "tail.mkv", work / "copy.mkv"
+        bridges: list[_Bridge] = []
+        pieces: list[tuple[Path, int]] = []  # (file, frames)
         if plan.method == COPY:
             if plan.copy_start > start:
-                bridges += _bridge_args(source, plan, start, plan.copy_start - start, head, stream, spec, 0)
+                bridges.append(_Bridge(start, plan.copy_start - start, 0, head))
                 pieces.append((head, plan.copy_start - start))
             write_copy(source, plan.packets, copy)
+            expected |= _copied_frames(source, plan, plan.copy_start - start)
             pieces.append((copy, plan.copy_end - plan.copy_start))
             if plan.copy_end < end:
-                index = 1 if bridges else 0
-                bridges += _bridge_args(source, plan, plan.copy_end, end - plan.copy_end, tail, stream, spec, index)
+                bridges.append(_Bridge(plan.copy_end, end - plan.copy_end, plan.copy_end - start, tail))
                 pieces.append((tail, end - plan.copy_end))
         else:
-            bridges += _bridge_args(source, plan, start, end - start, head, stream, spec, 0)
+            bridges.append(_Bridge(start, end - start, 0, head))
             pieces.append((head, end - start))
         if bridges:
-            inputs, outputs = _split_inputs(bridges)
-            run_ffmpeg([*inputs, *outputs], what=f"encoding the bridges of {source} [{start_s:.2f}s-{end_s:.2f}s]")
+            what = f"encoding the bridges of {source} [{start_s:.2f}s-{end_s:.2f}s]"
+            run_ffmpeg(_bridge_command(source, plan, bridges, stream, spec), what=what)
+            for bridge in bridges:
+                expected |= _bridge_frames(bridge, stream)
         _assemble(source, pieces, fps, start_s, end_s, dest, spec, has_audio, audio_track, work)
     finally:
         for path in work.glob("*"):
             path.unlink(missing_ok=True)
         work.rmdir()
-    return plan
-
-
-def _split_inputs(args: list[str]) -> tuple[list[str], list[str]]:
-    """Separate the input options (``-ss``, ``-i``) of up to two bridges from their output options,
-    so one ffmpeg reads both inputs and writes both outputs."""
-    inputs: list[str] = []
-    outputs: list[str] = []
-    i = 0
-    while i < len(args):
-        if args[i] in ("-ss", "-i"):
-            inputs += args[i : i + 2]
-            i += 2
-        else:
-            outputs.append(args[i])
-            i += 1
-    return inputs, outputs
+    return SmartCut(plan, expected)
 
 
 def _assemble(

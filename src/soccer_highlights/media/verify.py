@@ -6,7 +6,7 @@ the planned time still says the planned length)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -84,6 +84,11 @@ place: an encode at x264's CRF 18 or better gives 35-50 dB on broadcast pictures
 with the wrong parameter sets or references, or one from another moment, gives 10-25 dB."""
 
 
+DECODE_ON_S = 4.0
+"""Wanted pictures this close after the last one are reached by decoding on, not by a seek (which
+starts again from the keyframe before them: a GOP of broadcast H.264 is 1-10 s long)."""
+
+
 def luma_frames(path: str | Path, frames: Sequence[int], fps: float, phase: float = 0.0) -> dict[int, np.ndarray]:
     """The luma planes of the pictures ``frames`` (places on the frame grid from the file's start,
     found through the stretch's ``phase``: see :func:`~soccer_highlights.media.smartcut.grid_place`)
@@ -94,14 +99,13 @@ def luma_frames(path: str | Path, frames: Sequence[int], fps: float, phase: floa
     found: dict[int, np.ndarray] = {}
     runs: list[list[int]] = []
     for frame in wanted:
-        if runs and frame - runs[-1][-1] <= round(fps):  # near the last run: decode on through
+        if runs and frame - runs[-1][-1] <= round(fps * DECODE_ON_S):  # near the last run: decode on through
             runs[-1].append(frame)
         else:
             runs.append([frame])
     with open_container(path) as container:
         origin = origin_s(container)
         video = video_stream(container, path)
-        video.thread_type = "AUTO"
         for run in runs:
             container.seek(int((origin + max(0.0, (run[0] - 0.5) / fps)) / video.time_base), stream=video)
             try:
@@ -140,13 +144,28 @@ def likeness_problem(
     moment) is named with its place."""
     mine = luma_frames(cut, cut_frames, fps)
     theirs = luma_frames(source, source_frames, fps, phase)
-    for a, b in zip(cut_frames, source_frames, strict=True):
-        if a not in mine or b not in theirs:
-            return f"its frame {a} (the source's {b}) could not be decoded"
-        if mine[a].shape != theirs[b].shape:
-            (h, w), (sh, sw) = mine[a].shape, theirs[b].shape
-            return f"its frame {a} is {w}x{h}, the source's {sw}x{sh}"
-        likeness = psnr_db(mine[a], theirs[b])
+    expected = {a: theirs[b] for a, b in zip(cut_frames, source_frames, strict=True) if b in theirs}
+    missing = [b for b in source_frames if b not in theirs]
+    if missing:
+        return f"the source's frame {missing[0]} could not be decoded"
+    return frames_problem(mine, expected, min_psnr_db)
+
+
+def frames_problem(
+    mine: Mapping[int, np.ndarray],
+    expected: Mapping[int, np.ndarray],
+    min_psnr_db: float = MIN_JOIN_PSNR_DB,
+    what: str = "its frame",
+) -> str | None:
+    """Why decoded pictures (luma, by place) are not the ``expected`` ones, or None: each expected
+    picture must have been decoded at its place and be at least ``min_psnr_db`` like it."""
+    for place, want in sorted(expected.items()):
+        if place not in mine:
+            return f"{what} {place} could not be decoded"
+        if mine[place].shape != want.shape:
+            (h, w), (eh, ew) = mine[place].shape, want.shape
+            return f"{what} {place} is {w}x{h} where {ew}x{eh} was expected"
+        likeness = psnr_db(mine[place], want)
         if likeness < min_psnr_db:
-            return f"its frame {a} is not the source's frame {b} (PSNR {likeness:.1f} dB, below {min_psnr_db:g})"
+            return f"{what} {place} is not the source's picture there (PSNR {likeness:.1f} dB, below {min_psnr_db:g})"
     return None

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from soccer_highlights.config import ReelConfig
 from soccer_highlights.core import Half, Segment, frame_aligned
 from soccer_highlights.errors import MediaError, NothingToCutError
@@ -25,9 +27,9 @@ from soccer_highlights.media.cut import concat_clips, cut_clip
 from soccer_highlights.media.ffmpeg import ffmpeg_path, run_ffmpeg, stop_ffmpeg
 from soccer_highlights.media.probe import probe
 from soccer_highlights.media.reframe import follow_play
-from soccer_highlights.media.smartcut import COPY, REENCODE, CutPlan, SourceStream, copy_problem, smart_cut_clip
+from soccer_highlights.media.smartcut import REENCODE, SourceStream, copy_problem, smart_cut_clip
 from soccer_highlights.media.smartcut import source_stream as read_source_stream
-from soccer_highlights.media.verify import likeness_problem, stream_counts
+from soccer_highlights.media.verify import frames_problem, luma_frames, stream_counts
 from soccer_highlights.output.chapters import ffmetadata
 
 CLIP_CACHE = ".clips"
@@ -100,6 +102,7 @@ def write_reel(
     shown = list(burnt_titles) if burnt_titles is not None else [None] * len(segments)
     streams, why_not = _copyable(videos, infos, spec, burnt_titles is not None)
     cuts: list[dict[str, str]] = [{"method": REENCODE, "note": why_not or ""} for _ in segments]
+    ends: list[dict[int, np.ndarray]] = [{} for _ in segments]  # each cut's first and last frames
     clips = [
         cache / clip_name(seg, videos[seg.half], spec, identities[seg.half], title, halves[seg.half].audio_track)
         for seg, title in zip(segments, shown, strict=True)
@@ -112,6 +115,9 @@ def write_reel(
             record = _cut_record(clips[i]) if streams else cuts[i]
             if problem is None and record is not None:  # a copied cut is taken back with its record only
                 cuts[i] = record
+                if streams:
+                    n = round(durations[i] * spec.fps)
+                    ends[i] = _ends(luma_frames(clips[i], _end_places(n), spec.fps), n)
                 return
             log.warning(
                 "%s: a cached cut is damaged (%s); cutting it again", clips[i], problem or "no record of its cut"
@@ -119,7 +125,7 @@ def write_reel(
             clips[i].unlink()
         half = halves[segments[i].half]
         if streams:  # the source's own picture between keyframes
-            cuts[i] = _copy_cut(videos[half.half], segments[i], clips[i], spec, streams[half.half], half)
+            cuts[i], ends[i] = _copy_cut(videos[half.half], segments[i], clips[i], spec, streams[half.half], half)
             return
         crop = None
         if spec.aspect != "source":  # a window that follows the play, found on this segment's own frames
@@ -158,7 +164,7 @@ def write_reel(
     concat_clips(clips, dest, durations, spec.audio_bitrate, spec.aac_coder, metadata)
     problem = reel_problem(dest, sum(durations), spec.fps)
     if problem is None and streams:
-        problem = _joins_problem(dest, segments, videos, durations, spec.fps, [c.get("phase") for c in cuts])
+        problem = _joins_problem(dest, ends, [round(d * spec.fps) for d in durations], spec.fps)
     if problem is not None:
         dest.unlink(missing_ok=True)
         raise MediaError(f"{dest}: {problem}; the cuts are kept in {cache} and a re-run checks them again")
@@ -190,23 +196,27 @@ def _copyable(
     return streams, None
 
 
-def _copy_cut(video: Path, seg: Segment, clip: Path, spec: ReelConfig, stream: SourceStream, half: Half) -> dict:
+def _copy_cut(
+    video: Path, seg: Segment, clip: Path, spec: ReelConfig, stream: SourceStream, half: Half
+) -> tuple[dict, dict[int, np.ndarray]]:
     """Cut one segment by copying its whole GOPs (:func:`smart_cut_clip`), check it on its streams
-    and on its decoded frames at every join and every re-encoded frame, and record how it was cut
-    beside it (a resumed run reads it back)."""
-    plan = smart_cut_clip(video, seg.start_s, seg.end_s, clip, spec, stream, half.has_audio, half.audio_track)
-    duration = (plan.end - plan.start) / float(stream.rate)
-    problem = _clip_problem(clip, duration, spec.fps)
-    if problem is None and plan.even:
-        mine = _checked_frames(plan)
-        wanted = [plan.start + f for f in mine]
-        problem = likeness_problem(clip, mine, video, wanted, float(stream.rate), phase=plan.phase)
+    and on its decoded frames at every join (against the source's pictures there), and record how
+    it was cut beside it (a resumed run reads it back); returns the record and the clip's first two
+    and last frames (:func:`_ends`)."""
+    cut = smart_cut_clip(video, seg.start_s, seg.end_s, clip, spec, stream, half.has_audio, half.audio_track)
+    plan = cut.plan
+    n = plan.end - plan.start
+    problem = _clip_problem(clip, n / float(stream.rate), spec.fps)
+    frames: dict[int, np.ndarray] = {}
+    if problem is None:
+        frames = luma_frames(clip, sorted(set(cut.expected) | set(_end_places(n))), spec.fps)
+        problem = frames_problem(frames, cut.expected)
     if problem is not None:
         clip.unlink(missing_ok=True)
         raise MediaError(f"cutting {video} [{seg.start_s:.2f}-{seg.end_s:.2f} s] ({plan.method}): {problem}")
-    record = {"method": plan.method, "note": plan.note or "", "phase": plan.phase if plan.even else None}
+    record = {"method": plan.method, "note": plan.note or ""}
     clip.with_suffix(".cut.json").write_text(json.dumps(record), encoding="utf-8")
-    return record
+    return record, _ends(frames, n)
 
 
 def _cut_record(clip: Path) -> dict | None:
@@ -216,41 +226,29 @@ def _cut_record(clip: Path) -> dict | None:
         return None
 
 
-def _checked_frames(plan: CutPlan) -> list[int]:
-    """The frames of a cut (from its start) compared with the source's: every encoded frame, and
-    the first two copied frames after each join into a copy."""
-    n = plan.end - plan.start
-    if plan.method != COPY:
-        return list(range(n))
-    head, tail = plan.copy_start - plan.start, plan.copy_end - plan.start
-    return sorted({*range(min(head + 2, n)), *range(tail, n)})
+def _end_places(n: int) -> list[int]:
+    return sorted({i for i in (0, 1, n - 1) if 0 <= i < n})
+
+
+def _ends(frames: Mapping[int, np.ndarray], n: int) -> dict[int, np.ndarray]:
+    """A clip's first two frames (0, 1) and its last (-1), at a sixteenth of their size: what the
+    joined reel must show on both sides of each join (kept for every segment: small, so a reel of
+    many HD segments holds them in little memory)."""
+    return {(-1 if i == n - 1 and i > 1 else i): frames[i][::4, ::4] for i in _end_places(n) if i in frames}
 
 
 def _joins_problem(
-    reel: Path,
-    segments: Sequence[Segment],
-    videos: Mapping[int, Path],
-    durations: Sequence[float],
-    fps: float,
-    phases: Sequence[float | None],
+    reel: Path, ends: Sequence[Mapping[int, np.ndarray]], counts: Sequence[int], fps: float
 ) -> str | None:
-    """Why the joined reel's pictures at the joins between segments are not the source's, or None:
-    the last frame before each join and the first two after it, decoded from the reel (where the
-    segments' frames lie evenly in the source, at ``phases`` off its grid: see :attr:`CutPlan.even`)."""
-    at, before = 0, None  # the reel's frame where a segment starts; the source frame before it
-    for i, seg in enumerate(segments):
-        start, end = (round(t * fps) for t in frame_aligned(seg.start_s, seg.end_s, fps))
-        phase = phases[i]
-        firsts = [f for f in (0, 1) if f < end - start and phase is not None]
-        wanted = [start + f for f in firsts]
-        problem = likeness_problem(reel, [at + f for f in firsts], videos[seg.half], wanted, fps, phase=phase or 0.0)
-        if problem is None and before is not None:
-            problem = likeness_problem(reel, [at - 1], *before[:2], fps, phase=before[2])
-        if problem is not None:
-            return f"at the start of segment {i + 1}: {problem}"
-        before = (videos[seg.half], [end - 1], phase) if phase is not None else None
-        at += round(durations[i] * fps)
-    return None
+    """Why the joined reel's pictures at the joins between segments are not the cuts' own, or None:
+    the last frame before each join and the first two after it, decoded from the reel once."""
+    starts = [sum(counts[:i]) for i in range(len(counts))]
+    wanted: dict[int, np.ndarray] = {}
+    for start, n, mine in zip(starts, counts, ends, strict=True):
+        for place, frame in mine.items():
+            wanted[start + (n - 1 if place == -1 else place)] = frame
+    decoded = luma_frames(reel, sorted(wanted), fps)
+    return frames_problem({k: v[::4, ::4] for k, v in decoded.items()}, wanted, what="the reel's frame")
 
 
 def write_single_clip(cut: Path, dest: Path, duration_s: float, spec: ReelConfig) -> Path:
