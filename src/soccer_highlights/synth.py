@@ -34,7 +34,15 @@ from soccer_highlights.errors import ConfigError
 from soccer_highlights.fileio import atomic_path, atomic_write_text, refuse_overwrite
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 from soccer_highlights.soccernet.labels import Event, events_to_json
-from soccer_highlights.synth_bugs import BUG_NAMES
+from soccer_highlights.synth_bugs import (
+    BUG_NAMES,
+    LEGACY_LAYOUTS,
+    BugState,
+    RenderedBug,
+    classic_style,
+    draw_bug,
+    family_of,
+)
 
 
 @dataclass(frozen=True)
@@ -364,8 +372,6 @@ class ScoreBug:
         kickoff_score: tuple[int, int],
         rng: np.random.Generator | None = None,
     ):
-        from soccer_highlights.synth_bugs import LEGACY_LAYOUTS, classic_style, family_of
-
         self.layout, self.w, self.h = cfg.score_bug, cfg.width, cfg.height
         self.half, self.kickoff_score = plan.half, kickoff_score
         self.duration_s = plan.duration_s
@@ -384,7 +390,7 @@ class ScoreBug:
                 self.first_leg = (int(bug_rng.integers(0, 4)), int(bug_rng.integers(0, 4)))
             # in stoppage time some broadcasters stop the clock at 45:00 (``45:00 +2``), others run on
             self.frozen = bool(bug_rng.random() < 0.5)
-        self._drawn: tuple[object, object] | None = None
+        self._drawn: tuple[BugState, RenderedBug] | None = None
 
     def score(self, t: float) -> tuple[int, int]:
         home, away = self.kickoff_score
@@ -393,10 +399,8 @@ class ScoreBug:
                 home, away = (home + 1, away) if team == "home" else (home, away + 1)
         return home, away
 
-    def state(self, t: float):  # -> synth_bugs.BugState
+    def state(self, t: float) -> BugState:
         """What the bug shows at ``t`` seconds into the half (the truth for tests of a reader)."""
-        from soccer_highlights.synth_bugs import BugState
-
         (home, away), half_s = self.score(t), 45 * 60
         clock_s: float | None = (self.half - 1) * half_s + int(t) if self.family.shows_clock else None
         added = 0
@@ -408,10 +412,8 @@ class ScoreBug:
             aggregate = (home + self.first_leg[0], away + self.first_leg[1])
         return BugState(self.teams[0], self.teams[1], home, away, clock_s, added, self.half, aggregate)
 
-    def render(self, t: float):  # -> synth_bugs.RenderedBug | None
+    def render(self, t: float) -> RenderedBug | None:
         """The bug as drawn at ``t`` (its patch, place and parts), or ``None`` before it appears."""
-        from soccer_highlights.synth_bugs import draw_bug
-
         if t < self.appears_s:
             return None
         state = self.state(t)
