@@ -33,6 +33,7 @@ from soccer_highlights.media.verify import frames_problem, luma_frames, stream_c
 from soccer_highlights.output.chapters import ffmetadata
 
 CLIP_CACHE = ".clips"
+RESUMED = "cut by an earlier run, which did not record how"
 log = logging.getLogger(__name__)
 
 
@@ -112,16 +113,13 @@ def write_reel(
     def cut(i: int) -> None:
         if clips[i].exists():
             problem = _clip_problem(clips[i], durations[i], spec.fps)
-            record = _cut_record(clips[i]) if streams else cuts[i]
-            if problem is None and record is not None:  # a copied cut is taken back with its record only
-                cuts[i] = record
+            if problem is None:  # a finished cut is taken back, with how it was cut where that is recorded
+                cuts[i] = (_cut_record(clips[i]) or {"method": REENCODE, "note": RESUMED}) if streams else cuts[i]
                 if streams:
                     n = round(durations[i] * spec.fps)
                     ends[i] = _ends(luma_frames(clips[i], _end_places(n), spec.fps), n)
                 return
-            log.warning(
-                "%s: a cached cut is damaged (%s); cutting it again", clips[i], problem or "no record of its cut"
-            )
+            log.warning("%s: a cached cut is damaged (%s); cutting it again", clips[i], problem)
             clips[i].unlink()
         half = halves[segments[i].half]
         if streams:  # the source's own picture between keyframes
