@@ -268,7 +268,7 @@ def test_the_bug_is_found_with_scipys_morphology_done_in_numpy() -> None:
     sixth of a second a run): it must give SciPy's closing, widening and 4-connected boxes."""
     from scipy import ndimage
 
-    from soccer_highlights.scoreboard.locate import _component_boxes, _gaps_filled, _widened
+    from soccer_highlights.scoreboard.locate import _gaps_filled, _widened, component_boxes
 
     rng = np.random.default_rng(0)
     for _ in range(100):
@@ -280,7 +280,7 @@ def test_the_bug_is_found_with_scipys_morphology_done_in_numpy() -> None:
         ours = _widened(_gaps_filled(mask, k))
         assert (ours == theirs).all()
         boxes = sorted((s.start, s.stop, c.start, c.stop) for s, c in ndimage.find_objects(ndimage.label(theirs)[0]))
-        assert sorted((b.top, b.bottom, b.left, b.right) for b in _component_boxes(ours)) == boxes
+        assert sorted((b.top, b.bottom, b.left, b.right) for b in component_boxes(ours)) == boxes
 
 
 def test_the_reader_checks_its_model_files() -> None:

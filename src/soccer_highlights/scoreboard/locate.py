@@ -11,7 +11,7 @@ the clock lies inside the bug's box.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
@@ -47,6 +47,29 @@ class Box:
     def to_json(self) -> list[int]:
         return [self.top, self.bottom, self.left, self.right]
 
+    def union(self, other: Box) -> Box:
+        return Box(
+            min(self.top, other.top),
+            max(self.bottom, other.bottom),
+            min(self.left, other.left),
+            max(self.right, other.right),
+        )
+
+    def grown(self, margin: int, height: int, width: int) -> Box:
+        """This box with ``margin`` pixels more on every side, within a picture ``height`` x ``width``."""
+        return Box(
+            max(0, self.top - margin),
+            min(height, self.bottom + margin),
+            max(0, self.left - margin),
+            min(width, self.right + margin),
+        )
+
+    def scaled(self, factor: int, height: int, width: int) -> Box:
+        """This box of a picture shrunk by ``factor``, on the picture ``height`` x ``width`` itself."""
+        return Box(
+            self.top * factor, min(height, self.bottom * factor), self.left * factor, min(width, self.right * factor)
+        )
+
 
 def edge_persistence(frames: Sequence[np.ndarray]) -> np.ndarray:
     """Per pixel, the share of ``frames`` (grey ``(h, w)``) in which it is an edge."""
@@ -74,7 +97,7 @@ def candidate_boxes(persistence: np.ndarray, threshold: float, band: float) -> l
     # letters of one line are joined across the gaps between them (a few letter widths), lines kept apart
     joined = _widened(_gaps_filled(mask, max(3, w // 50)))
     boxes = []
-    for box in _component_boxes(joined):
+    for box in component_boxes(joined):
         if box.width >= 3 * box.height and 0.02 * h <= box.height <= 0.15 * h:
             boxes.append(_padded(box, h, w))
     return sorted(boxes, key=lambda b: -b.width)
@@ -100,7 +123,7 @@ def _widened(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def _component_boxes(mask: np.ndarray) -> list[Box]:
+def component_boxes(mask: np.ndarray) -> list[Box]:
     """The bounding box of each 4-connected region of ``mask``, from the runs of set pixels in each
     row: a run joins the runs it overlaps in the row above."""
     parent: list[int] = []
@@ -170,6 +193,11 @@ class BugLayout:
         template = np.mean(masks, axis=0) > 0.5
         return cls(anchor, changes <= 0.3, template, max(2, masks[0].shape[0] // 2))
 
+    def relearned(self, mask: np.ndarray) -> BugLayout:
+        """This layout with its fixed parts as they look in ``mask`` (a bug read on screen whose
+        look changed for good)."""
+        return replace(self, template=mask.copy())
+
     def hidden(self, mask: np.ndarray, limit: float = 0.25) -> bool:
         """The bug is not on screen (a replay, a close-up's graphic): its fixed parts do not match."""
         if not self.anchor.any():
@@ -186,3 +214,64 @@ class BugLayout:
         if len(columns) < self.digit_width:
             return float(columns.mean())
         return float(np.convolve(columns, np.ones(self.digit_width) / self.digit_width, mode="valid").max())
+
+
+def same_line(boxes: Sequence[Box]) -> list[Box]:
+    """``boxes`` with those that stand side by side on one line joined (widest first): a bug drawn
+    as several boxes (the clock in one, the teams and score in another, an aggregate in a third)
+    leaves gaps wider than letters, and its thin digits may leave no lasting edges of their own."""
+    merged = list(boxes)
+    joined = True
+    while joined:
+        joined = False
+        for i, a in enumerate(merged):
+            for j in range(i + 1, len(merged)):
+                b = merged[j]
+                overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+                gap = max(a.left, b.left) - min(a.right, b.right)
+                if overlap >= 0.5 * min(a.height, b.height) and gap <= 2 * max(a.height, b.height):
+                    merged[i] = a.union(b)
+                    del merged[j]
+                    joined = True
+                    break
+            if joined:
+                break
+    return sorted(merged, key=lambda b: -b.width)
+
+
+def text_rows(lines: Sequence[Sequence[tuple[int, int, int, int]]], box: Box) -> tuple[Box, ...]:
+    """The rows of text in a bug's ``box`` (boxes relative to it, top to bottom), from the lines a
+    text detector found on a few looks of it (``(top, bottom, left, right)`` each): a line seen on
+    at least half the looks counts; lines that overlap a row's first line by 60% of the taller one's
+    height stand in that row, read as one line of text (a clock beside the score), the others apart
+    (a clock on a row below, a half mark as tall as both rows: it joins neither). No lines: the whole box is one row."""
+    seen: list[tuple[Box, int]] = []
+    for look in lines:
+        for found in look:
+            line = Box(*found)
+            for k, (other, n) in enumerate(seen):
+                if _iou(line, other) >= 0.3:
+                    seen[k] = (other, n + 1)
+                    break
+            else:
+                seen.append((line, 1))
+    kept = sorted((line for line, n in seen if n * 2 >= len(lines)), key=lambda b: (b.top + b.bottom) / 2)
+    rows: list[tuple[Box, Box]] = []  # (the row's first line, the row)
+    for line in kept:
+        for k, (first, row) in enumerate(rows):
+            overlap = min(first.bottom, line.bottom) - max(first.top, line.top)
+            if overlap >= 0.6 * max(first.height, line.height):
+                rows[k] = (first, row.union(line))
+                break
+        else:
+            rows.append((line, line))
+    if not rows:
+        return (Box(0, box.height, 0, box.width),)
+    return tuple(sorted((row for _, row in rows), key=lambda b: b.top))
+
+
+def _iou(a: Box, b: Box) -> float:
+    h = max(0, min(a.bottom, b.bottom) - max(a.top, b.top))
+    w = max(0, min(a.right, b.right) - max(a.left, b.left))
+    inter = h * w
+    return inter / max(1, a.height * a.width + b.height * b.width - inter)

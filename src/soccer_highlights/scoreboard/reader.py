@@ -30,10 +30,18 @@ import numpy as np
 
 from soccer_highlights.core import ProgressFn
 from soccer_highlights.media.background import in_background
-from soccer_highlights.media.decode import iter_frames, iter_keyframes, keyframes_near
+from soccer_highlights.media.decode import SampledFrame, iter_frames, iter_keyframes, keyframes_near
 from soccer_highlights.media.probe import probe
 from soccer_highlights.scoreboard.config import ScoreboardConfig
-from soccer_highlights.scoreboard.locate import Box, BugLayout, candidate_boxes, edge_persistence, text_mask
+from soccer_highlights.scoreboard.locate import (
+    Box,
+    BugLayout,
+    candidate_boxes,
+    edge_persistence,
+    same_line,
+    text_mask,
+    text_rows,
+)
 from soccer_highlights.scoreboard.ocr import LINE_HEIGHT
 from soccer_highlights.scoreboard.parse import Read, parse_bug
 from soccer_highlights.scoreboard.vote import Change, TimedRead, vote_scores
@@ -76,6 +84,14 @@ before ``clock_every_s``: a bug whose box holds no clock (some broadcasters show
 hidden for a while) was read on every keyframe, 540 reads a half instead of about 50."""
 KEYFRAMES_AHEAD = 64
 """Keyframes decoded ahead (in a thread) while the bug is read: a few hundred kB of crops."""
+HIDDEN_RECHECK_S = 10.0
+"""A bug that looks hidden is read anyway at the first such look and then once in this long: its look
+can change for good (the scorer's side set in bold, a sponsor's panel), and then it would look hidden
+for the rest of the half."""
+SPARSE_LOOKS_FPS = 2.0
+"""Where an input has fewer keyframes than the bug's finding samples (a clip of a minute or two,
+keyframes 10 s apart), its frames are looked at this often: two keyframes cannot show a score
+change that must hold three reads."""
 GALLERY = 12
 """How many looks of the current score (each confirmed by a read) a keyframe is compared with."""
 
@@ -90,14 +106,34 @@ class BugReader:
 
             text_reader = TextReader(self.config.ocr_threads).read
         self._read_text = text_reader
+        self._detector = None
         self.calls = 0
+        self.bug: Box | None = None
+        """The bug's box, once found; ``rows``: its rows of text within it, each read as one line."""
+        self.rows: tuple[Box, ...] | None = None
+        self.sparse = False
+        """The input has too few keyframes to read the bug on (a short clip): it is looked at at
+        ``SPARSE_LOOKS_FPS`` instead."""
 
-    def read_crop(self, crop: np.ndarray) -> Read:
-        """One crop of the bug (grey or RGB), scaled to the recogniser's line height, read and parsed."""
+    def read_crop(self, crop: np.ndarray, rows: tuple[Box, ...] | None = None) -> Read:
+        """One crop of the bug (grey or RGB) read and parsed: each of its rows of text (``rows``,
+        boxes within the crop; by default those found for the bug's box when the crop is of that
+        box) scaled to the recogniser's line height and read as one line, the rows' reads joined."""
+        if rows is None and self.bug is not None and crop.shape[:2] == (self.bug.height, self.bug.width):
+            rows = self.rows
+        h, w = crop.shape[:2]
+        if not rows or len(rows) == 1:  # one row: the box is cut to it already
+            return self._read_line(crop)
+        # a margin round each row: the recogniser reads a line better with background round it
+        rows = tuple(row.grown(max(1, row.height // 4), h, w) for row in rows)
+        reads = [(row, self._read_line(row.crop(crop))) for row in rows]
+        return joined_rows(reads, crop.shape[1])
+
+    def _read_line(self, crop: np.ndarray) -> Read:
         from PIL import Image
 
         height = LINE_HEIGHT
-        width = max(1, round(crop.shape[1] * height / crop.shape[0]))
+        width = max(1, round(crop.shape[1] * height / max(1, crop.shape[0])))
         scaled = np.asarray(Image.fromarray(crop).resize((width, height), Image.LANCZOS))
         if scaled.ndim == 2:
             scaled = np.repeat(scaled[..., None], 3, axis=2)
@@ -108,31 +144,50 @@ class BugReader:
         return parse_bug(line.text, line.confidence, line.positions)
 
     def locate(self, video: Path, duration_s: float) -> tuple[Box | None, list[np.ndarray]]:
-        """The bug's box and its crops on the sampled keyframes (None: no box reads as a score)."""
+        """The bug's box and its grey crops on the sampled keyframes (None: no box reads as a score);
+        its rows of text are kept for the reads (``self.rows``)."""
+        self.bug, self.rows = None, None
         n = self.config.locate_frames
         times = (np.arange(n) + 0.5) * duration_s / n
         sample = keyframes_near(video, times)
-        if len(sample) < n // 2:  # a short input has few keyframes: its frames at a regular rate instead
+        self.sparse = len(sample) < n // 2
+        if self.sparse:  # a short input has few keyframes: its frames at a regular rate instead
             sample = list(iter_frames(video, n / max(duration_s, 1e-3), end_s=duration_s))
         if not sample:
             return None, []
         # edges are found at about 240 lines whatever the source (an HD bug's letters are no sharper
         # per pixel than a 224p one's, only larger), then the boxes are scaled back to the frame
-        factor = max(1, sample[0].rgb.shape[0] // 240)
+        frame_h, frame_w = sample[0].rgb.shape[:2]
+        factor = max(1, frame_h // 240)
         persistence = edge_persistence([downscale(grey(f.rgb), factor) for f in sample])
-        best: tuple[float, Box] | None = None
-        for small in candidate_boxes(persistence, self.config.persistence, self.config.band)[:4]:
-            box = Box(small.top * factor, small.bottom * factor, small.left * factor, small.right * factor)
+        best: tuple[float, Box, tuple[Box, ...]] | None = None
+        candidates = same_line(candidate_boxes(persistence, self.config.persistence, self.config.band))
+        for small in candidates[:4]:
+            box = small.scaled(factor, frame_h, frame_w)
             probes = sample[:: max(1, len(sample) // 6)][:6]
-            reads = [self.read_crop(box.crop(f.rgb)) for f in probes]
+            rows = self._rows(box, probes, frame_h)
+            reads = [self.read_crop(box.crop(f.rgb), rows) for f in probes]
             share = sum(r.score is not None for r in reads) / len(reads)
             if share >= 0.3 and (best is None or share > best[0]):
-                best = (share, box)
+                best = (share, box, rows)
             if share > 0.5:  # most looks read as a score: the bug (the other boxes are not read)
                 break
         if best is None:
             return None, []
-        return best[1], [grey(best[1].crop(f.rgb)) for f in sample]
+        _, box, rows = best
+        self.bug, self.rows = tightened(box, rows, frame_h, frame_w)
+        return self.bug, [grey(self.bug.crop(f.rgb)) for f in sample]
+
+    def _rows(self, box: Box, probes: list, frame_h: int) -> tuple[Box, ...]:
+        """The rows of text in ``box``, from PP-OCR's text detector on its looks in ``probes`` (the
+        looks where it finds text), the picture seen as ``DET_SCALE_LINES`` lines tall."""
+        from soccer_highlights.scoreboard.ocr import DET_SCALE_LINES, TextDetector
+
+        if self._detector is None:
+            self._detector = TextDetector(self.config.ocr_threads)
+        scale = DET_SCALE_LINES / frame_h
+        looks = [[line[:4] for line in self._detector.detect(box.crop(f.rgb), scale)] for f in probes]
+        return text_rows([look for look in looks if look], box)
 
     def read_half(self, video: str | Path, progress: ProgressFn | None = None) -> BugReading:
         video = Path(video)
@@ -171,17 +226,34 @@ class BugReader:
         looks: list[tuple[np.ndarray, np.ndarray]] = []  # (text mask, grey crop) of the current score
         score_cols: slice | None = None
         last_clock_s = -np.inf
+        last_look_s = -np.inf
+        shown_before: bool | None = None  # whether the last look showed the bug
         clock_misses = 0
         verify = 0
         region = (box.top, box.bottom, box.left, box.right)
-        for frame in in_background(iter_keyframes(video, region=region), KEYFRAMES_AHEAD):
+        if self.sparse:  # a short input with keyframes far apart: its frames at a regular rate instead
+            source = (SampledFrame(f.time_s, box.crop(f.rgb).copy()) for f in iter_frames(video, SPARSE_LOOKS_FPS))
+        else:
+            source = iter_keyframes(video, region=region)
+        for frame in in_background(source, KEYFRAMES_AHEAD):
             if progress:
                 progress(frame.time_s)
             crop = frame.rgb
             luma = grey(crop)
             mask = text_mask(luma)
             if layout.hidden(mask):
-                continue
+                if shown_before is False and frame.time_s - last_look_s < HIDDEN_RECHECK_S:
+                    continue
+                shown_before = False
+                # hidden for a while, or its look changed for good (the scorer's side set in bold):
+                # read it; where it shows a score, its fixed parts look like this from now on
+                last_look_s = frame.time_s
+                read = self.read_crop(crop)
+                if read.score is None:
+                    continue
+                layout = layout.relearned(mask)
+                looks = []
+            last_look_s, shown_before = frame.time_s, True
             crops[frame.time_s] = luma
             # where the score's digits are (once a read placed them): a new digit changes them
             changed = all(
@@ -313,6 +385,45 @@ class BugReader:
         merged = {r.time_s: r for r in extra}
         merged.update({r.time_s: r for r in reads})
         return sorted(merged.values(), key=lambda r: r.time_s)
+
+
+def tightened(box: Box, rows: tuple[Box, ...], height: int, width: int) -> tuple[Box, tuple[Box, ...]]:
+    """The bug's box cut down to its rows of text (and a small margin), and the rows within it: the
+    box of lasting edges can hold moving picture above and below a bug drawn in boxes, and every
+    look at the bug compares its pixels."""
+    union = rows[0]
+    for row in rows[1:]:
+        union = union.union(row)
+    pad = max(2, union.height // 4)
+    top, left = max(0, box.top + union.top - pad), max(0, box.left + union.left - pad)
+    tight = Box(top, min(height, box.top + union.bottom + pad), left, min(width, box.left + union.right + pad))
+    moved = tuple(
+        Box(r.top + box.top - top, r.bottom + box.top - top, r.left + box.left - left, r.right + box.left - left)
+        for r in rows
+    )
+    return tight, moved
+
+
+def joined_rows(reads: list[tuple[Box, Read]], width: int) -> Read:
+    """One read of a bug from the reads of its rows (boxes within a crop ``width`` wide): the
+    score and teams from the row that shows a score (teams preferred), the clock and the half mark
+    from the first row that shows each; the score's place across the whole crop."""
+    scored = [(row, r) for row, r in reads if r.score is not None]
+    scored.sort(key=lambda item: item[1].teams is None)
+    clock = next((r for _, r in reads if r.clock_s is not None), None)
+    mark = next((r.half_mark for _, r in reads if r.half_mark), None)
+    text = " | ".join(r.text for _, r in reads)
+    confidence = float(np.mean([r.confidence for _, r in reads]))
+    base = Read(text=text, confidence=confidence, half_mark=mark)
+    if clock is not None:
+        base = replace(base, clock_s=clock.clock_s, added_min=clock.added_min)
+    if not scored:
+        return base
+    row, r = scored[0]
+    at = None
+    if r.score_at is not None:
+        at = tuple((row.left + p * row.width) / width for p in r.score_at)
+    return replace(base, home=r.home, away=r.away, teams=r.teams, score_at=at)
 
 
 def _offset(r: TimedRead) -> float | None:

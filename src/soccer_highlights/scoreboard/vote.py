@@ -56,7 +56,8 @@ class Change:
 def vote_scores(reads: Sequence[TimedRead], hold: int, duration_s: float) -> tuple[list[ScoreSpan], list[Change]]:
     """The score over the half and its changes (see the module's docstring).
 
-    The first score is the first one read ``hold`` times; after it, a new score is accepted when it
+    The first score is the first one read ``hold`` times, from its first read (what the bug showed
+    before any read is not known, and a wrong score is worse than none); after it, a new score is accepted when it
     is read ``hold`` times (twice that for a jump of several goals) before the current score is read
     again. Reads of any third score (misreads) neither count for it nor stop it. Where the input
     ends first, a goal read twice with nothing else read after it counts."""
@@ -80,11 +81,11 @@ def vote_scores(reads: Sequence[TimedRead], hold: int, duration_s: float) -> tup
                 # a score read (twice or more) before this one, one goal short of it, was on screen first
                 earlier = [p for p in first if p != score and first[p] >= 2 and seen_s[p] < seen_s[score]]
                 earlier = [p for p in earlier if _kind(p, score) == "goal"]
+                start_s = seen_s[score]
                 if earlier:
                     before = max(earlier, key=lambda p: first[p])
-                    spans.append(ScoreSpan(0.0, seen_s[score], *before))
+                    spans.append(ScoreSpan(seen_s[before], seen_s[score], *before))
                     changes.append(Change(before, score, last_seen_s[before], seen_s[score], "goal", first[score]))
-                    start_s = seen_s[score]
                 current, current_last_s = score, r.time_s
             continue
         if score == current:
@@ -98,7 +99,10 @@ def vote_scores(reads: Sequence[TimedRead], hold: int, duration_s: float) -> tup
             changes.append(Change(current, score, entry[2], entry[1], kind, entry[0]))
             start_s, current, current_last_s, pending = entry[1], score, r.time_s, {}
     if current is None and first:
-        current = first.most_common(1)[0][0]  # a short input: fewer than ``hold`` reads in all
+        counts = first.most_common(2)
+        if len(counts) == 1 or counts[0][1] > counts[1][1]:  # a short input: fewer than ``hold`` reads in all
+            current = counts[0][0]
+            start_s = seen_s[current]
     elif len(pending) == 1:  # the input ends before a new score could be read ``hold`` times
         (score, entry), kind = next(iter(pending.items())), _kind(current, next(iter(pending)))
         if kind in ("goal", "taken back") and entry[0] >= 2:
