@@ -68,12 +68,19 @@ def run_child(args: list[str]) -> tuple[float, float, str]:
         err.seek(0)
         if proc.returncode != 0:
             raise RuntimeError(f"{args} failed:\n{err.read()[-3000:]}")
+        CPU_S[0] = usage.ru_utime + usage.ru_stime  # the child's and its children's CPU time
         return wall, usage.ru_maxrss / 1024, out.read()
+
+
+CPU_S = [0.0]
+"""The CPU seconds of the last child run (itself and every process it waited for): on a machine
+shared with other work, a steadier measure than wall time."""
 
 
 def stage(name: str, *args: str) -> tuple[float, float, dict]:
     wall, rss, out = run_child([sys.executable, str(HERE / "stages.py"), name, *args])
     info = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+    info["cpu_s"] = round(CPU_S[0], 2)
     print(f"{name:>18}: {info.get('seconds', wall):8.1f} s   peak RSS {rss:7.0f} MB   {info}")
     return info.get("seconds", wall), rss, info
 
@@ -213,13 +220,22 @@ def smart_cut() -> dict:
             stage("real_inputs", str(WORK), str(REAL_CLIPS), str(HALF_MINUTES))
         if height:
             stage("hd_input", str(WORK / SMART_INPUTS["224p"][0]), str(video), height, fps, minutes)
-        reel_dir = WORK / f"smart_{name}"
-        decode = stage("ffmpeg_video", str(video))[0]
-        reel_s, rss, _ = stage("reel_default", str(video), str(reel_dir))
+        reel_dir, cut_dir = WORK / f"smart_{name}", str(WORK / "smart_cut_only")
+        segments = reel_dir / "segments.json"
+        load = os.getloadavg()[0]
+        decode, _, decode_info = stage("ffmpeg_video", str(video))
+        reel_s, rss, reel_info = stage("reel_default", str(video), str(reel_dir))
         picture = stage("reel_vs_source", str(video), str(reel_dir))[2]
-        cut_s = stage("cut_only", str(video), str(reel_dir / "segments.json"), str(WORK / "smart_cut_only"), "0")[0]
-        recut_s = stage("cut_only", str(video), str(reel_dir / "segments.json"), str(WORK / "smart_cut_only"), "1")[0]
-        board_s = stage("scoreboard", str(video), str(WORK / f"smart_{name}_board"))[0]
+        cut_s, _, cut_info = stage("cut_only", str(video), str(segments), cut_dir, "0")
+        recut_s, _, recut_info = stage("cut_only", str(video), str(segments), cut_dir, "1")
+        board_s, _, board_info = stage("scoreboard", str(video), str(WORK / f"smart_{name}_board"))
+        cpu = {
+            "decode": decode_info["cpu_s"],
+            "reel": reel_info["cpu_s"],
+            "cut_copy": cut_info["cpu_s"],
+            "cut_reencode": recut_info["cpu_s"],
+            "scoreboard": board_info["cpu_s"],
+        }
         out[name] = {
             "file": path,
             "duration_s": round(probe_s(video), 1),
@@ -227,11 +243,15 @@ def smart_cut() -> dict:
             "reel_default_s": reel_s,
             "reel_vs_decode": round(reel_s / decode, 3),
             "reel_peak_rss_mb": round(rss),
-            "stages": {"cut_copy_s": cut_s, "cut_reencode_s": recut_s, "scoreboard_s": board_s,
-                       "crowd_and_rest_s": round(reel_s - cut_s - board_s, 2)},
-            "reel_with_reencode_estimate_vs_decode": round((reel_s - cut_s + recut_s) / decode, 3),
-            "picture": {k: v for k, v in picture.items() if k != "seconds"},
-            "load_average_1min": round(os.getloadavg()[0], 1),
+            "stages_s": {"cut_copy": cut_s, "cut_reencode": recut_s, "scoreboard": board_s,
+                         "crowd_and_rest": round(reel_s - cut_s - board_s, 2)},
+            "cpu_s": cpu,
+            "reel_vs_decode_cpu": round(cpu["reel"] / cpu["decode"], 3),
+            "reel_with_reencode_vs_decode_cpu": round(
+                (cpu["reel"] - cpu["cut_copy"] + cpu["cut_reencode"]) / cpu["decode"], 3
+            ),
+            "picture": {k: v for k, v in picture.items() if k not in ("seconds", "cpu_s")},
+            "load_average_1min": [round(load, 1), round(os.getloadavg()[0], 1)],
         }  # fmt: skip
         print(json.dumps(out[name], indent=2))
     return out

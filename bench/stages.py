@@ -512,20 +512,6 @@ def reel_vs_source(video: str, out_dir: str) -> dict:
     }
 
 
-def reel_reencode(video: str, out_dir: str) -> dict:
-    """The whole default command with ``--reencode`` (every frame encoded again, as before the
-    smart cut), cold scoreboard cache: what the copy saves."""
-    from soccer_highlights.fileio import cache_folder_beside
-    from soccer_highlights.scoreboard.state import CACHE_DIR
-
-    shutil.rmtree(cache_folder_beside(Path(video), CACHE_DIR), ignore_errors=True)
-    shutil.rmtree(out_dir, ignore_errors=True)
-    start = time.perf_counter()
-    cmd = [sys.executable, "-m", "soccer_highlights.cli", "reel", video, "--out", out_dir, "--reencode"]
-    subprocess.run(cmd, check=True, capture_output=True)
-    return {"seconds": round(time.perf_counter() - start, 2)}
-
-
 def cut_only(video: str, segments_json: str, out_dir: str, reencode: str) -> dict:
     """Cutting and joining the segments of a ``segments.json`` alone (copied, or all encoded with
     ``reencode`` 1): the cut's share of the default reel."""

@@ -43,10 +43,10 @@ def clip29(real_clips: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def hd_ntsc(clip29: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """16 s of the real clip at 1280x720, 29.97 fps, H.264 with B-frames in MP4 (a keyframe every 50
+    """10 s of the real clip at 1280x720, 29.97 fps, H.264 with B-frames in MP4 (a keyframe every 50
     frames, as the benchmark's HD input): an editor's broadcast."""
     dest = tmp_path_factory.mktemp("hd") / "hd_2997.mp4"
-    _ffmpeg("-t", "16", "-i", str(clip29), "-vf", "scale=1280:720", "-r", "30000/1001", "-c:v", "libx264",
+    _ffmpeg("-t", "10", "-i", str(clip29), "-vf", "scale=1280:720", "-r", "30000/1001", "-c:v", "libx264",
             "-preset", "veryfast", "-g", "50", "-c:a", "aac", str(dest))  # fmt: skip
     return dest
 
@@ -142,14 +142,14 @@ def test_segments_shorter_than_a_gop_are_encoded_to_match_and_join_cleanly(clip2
 
 def test_an_hd_ntsc_mp4_copy_joins_cleanly(hd_ntsc: Path, tmp_path: Path) -> None:
     fps = 30000 / 1001
-    spans = [(1.0, 7.5), (8.2, 15.0)]
+    spans = [(1.0, 4.5), (5.2, 9.5)]
     result = _reel(hd_ntsc, spans, tmp_path)
     assert [c["method"] for c in result.cuts] == ["copy", "copy"]
     frames = [(round(a * fps), round(b * fps)) for a, b in spans]
     counts = stream_counts(result.path)
     assert abs(counts.frames - sum(e - s for s, e in frames)) <= 1 and counts.problem(result.duration_s, fps) is None
     scores = np.array(_compare_all(result.path, hd_ntsc, frames, fps))
-    assert np.isinf(scores).sum() > 200 and scores.min() > 35
+    assert np.isinf(scores).sum() > 100 and scores.min() > 35
     assert probe(result.path).width == 1280
 
 
