@@ -32,17 +32,24 @@ from soccer_highlights.config import (
 )
 from soccer_highlights.core import Detector, Half, Plan, ScoreCurve, Segment, half_length_from_events, total_duration_s
 from soccer_highlights.detectors import DetectorSpec, get_detector
-from soccer_highlights.errors import InputError, MediaError
+from soccer_highlights.errors import ConfigError, InputError, MediaError
 from soccer_highlights.evaluation.coverage import Coverage, event_coverage
-from soccer_highlights.fileio import OutputLock, atomic_write_json, clean_stale_partials, refuse_overwrite
+from soccer_highlights.fileio import (
+    OutputLock,
+    atomic_write_json,
+    clean_stale_partials,
+    quick_identity,
+    refuse_overwrite,
+)
 from soccer_highlights.media.damage import damaged_stretches
 from soccer_highlights.media.probe import probe
 from soccer_highlights.output import MATCH_STATE_FILE, REEL_FILE, REVIEW_FILE, SEGMENTS_FILE, TIMELINE_FILE
 from soccer_highlights.output.chapters import CHAPTERS_FILE, chapters, write_youtube_chapters
 from soccer_highlights.output.document import segments_document
-from soccer_highlights.output.editorial import segment_title
-from soccer_highlights.output.reel import ReelResult, write_reel
+from soccer_highlights.output.editorial import check_formats, segment_title
+from soccer_highlights.output.reel import ReelResult, reel_problem, write_reel
 from soccer_highlights.output.results_spotting import predictions_from_curves
+from soccer_highlights.output.resume import RunRecord, plan_key, reel_from_record, reel_record, unfinished_outputs
 from soccer_highlights.segments import outside_damage, plan_reel
 from soccer_highlights.soccernet.classes import DEFAULT_HIGHLIGHT_CLASSES
 from soccer_highlights.soccernet.labels import GameLabels, load_labels
@@ -110,6 +117,7 @@ def open_match(
     A game folder without videos (a label tree) still opens when labels or predictions say which
     halves exist; each half's length then comes from its last event, for planning without video.
     """
+    _check_inputs(source=source, labels=labels, audio_track=audio_track, reel=None, matches=False)
     source = Path(source)
     labels_path = Path(labels) if labels is not None else None
     if source.is_dir():
@@ -145,6 +153,14 @@ def open_match(
     return Match(source, halves, game_labels)
 
 
+def _check_inputs(source: Any, labels: Any, audio_track: Any, reel: Any, matches: bool = True) -> None:
+    """The arguments every front door shares, checked before any work."""
+    check_argument("source", source, str, Path, *((Match,) if matches else ()))
+    check_argument("labels", labels, str, Path, type(None))
+    check_argument("audio_track", audio_track, int, str, type(None))
+    check_argument("reel", reel, ReelConfig, type(None))
+
+
 def reel_spec(reel: ReelConfig | None, match: Match) -> ReelConfig:
     """The reel's spec with the source's picture where it leaves it open: the first half with a
     video sets the size and rate (halves of other sizes are scaled and padded to it)."""
@@ -157,10 +173,20 @@ def reel_spec(reel: ReelConfig | None, match: Match) -> ReelConfig:
 
 
 def check_outputs(out_dir: str | Path, force: bool = False, plan_only: bool = False) -> None:
-    """Refuse (before any work) to replace the outputs of an earlier run without ``force``."""
-    names = (SEGMENTS_FILE, TIMELINE_FILE, REVIEW_FILE, MATCH_STATE_FILE) + (() if plan_only else (REEL_FILE,))
+    """Refuse (before any work) to replace the outputs of an earlier run without ``force``; those
+    of a run that did not finish (see :mod:`soccer_highlights.output.resume`) are finished instead."""
+    names = (SEGMENTS_FILE, TIMELINE_FILE, REVIEW_FILE, MATCH_STATE_FILE)
+    names += () if plan_only else (REEL_FILE, CHAPTERS_FILE)
+    unfinished = unfinished_outputs(out_dir)
     for name in names:
-        refuse_overwrite(Path(out_dir) / name, force)
+        refuse_overwrite(Path(out_dir) / name, force or name in unfinished)
+
+
+def check_argument(name: str, value: Any, *types: type) -> None:
+    """A public entry's argument of the wrong type is the tool's error, said before any work."""
+    if not isinstance(value, types):
+        allowed = " or ".join("None" if t is type(None) else t.__name__ for t in types)
+        raise ConfigError(f"{name} must be {allowed}, not {type(value).__name__} ({value!r:.60})")
 
 
 @dataclass(frozen=True)
@@ -305,7 +331,7 @@ class Highlights:
         names = []
         for i, seg in enumerate(self.segments):
             minute = f"_{seg.minute}m" if seg.minute is not None else ""
-            slug = re.sub(r"[^a-z0-9-]+", "_", seg.label.lower()).strip("_") or "highlight"
+            slug = re.sub(r"[^a-z0-9-]+", "_", seg.label.lower())[:60].strip("_") or "highlight"  # a safe name
             names.append(f"{i + 1:02d}{minute}_{slug}.mp4")
         return names
 
@@ -321,6 +347,7 @@ class Highlights:
         NothingToCutError without segments); ``clips`` also writes each segment as an MP4 of its
         own beside it (``01_28m_goal_2-0.mp4``, ...); ``titles`` burns each segment's title into its
         picture as a lower third (``28' Goal (2-0)``)."""
+        check_argument("path", path, str, Path)
         path = Path(path)
         self.match.require_videos()
         refuse_overwrite(path, force)
@@ -344,6 +371,8 @@ class Highlights:
         one clip per segment at its exact source range; see :mod:`soccer_highlights.output.editorial`."""
         from soccer_highlights.output.editorial import FORMATS, TIMELINE_STEM, write_timelines
 
+        check_argument("out_dir", out_dir, str, Path)
+        formats = check_formats(formats)
         self.match.require_videos()
         for name in formats:
             refuse_overwrite(Path(out_dir) / f"{TIMELINE_STEM}{FORMATS[name][1]}", force)
@@ -362,7 +391,14 @@ class Highlights:
         """``reel.mp4`` with its chapters and ``chapters.txt`` (unless ``plan_only`` or nothing was
         planned), ``timeline.png``, ``review.html`` and ``segments.json`` in ``out_dir``, as one set;
         ``exports`` adds timelines for editors (plan-only runs too), ``clips`` each segment as an MP4.
-        Nothing is replaced without ``force``, and with it a stale reel is removed when this plan cuts nothing."""
+        Nothing is replaced without ``force``, and with it a stale reel is removed when this plan cuts nothing.
+        Every argument is checked before any work (an unknown export is an error before cutting)."""
+        check_argument("out_dir", out_dir, str, Path)
+        exports = check_formats(exports)
+        for name, flag in (("force", force), ("plan_only", plan_only), ("clips", clips), ("titles", titles)):
+            check_argument(name, flag, bool)
+        if progress is not None and not callable(progress):
+            raise ConfigError(f"progress must be a function (stage, done, total), not {type(progress).__name__}")
         out_dir = Path(out_dir)
         with OutputLock(out_dir):
             clean_stale_partials(out_dir)
@@ -383,26 +419,49 @@ class Highlights:
             self.match.require_videos()  # fail before any work, not after it
         check_outputs(out_dir, force, plan_only)
         out_dir.mkdir(parents=True, exist_ok=True)
+        record = RunRecord(out_dir, self._run_key(plan_only, clips, titles))  # a re-run finishes what this one leaves
         reel = None
         if cut:
-            reel = self.write_reel(out_dir / REEL_FILE, force=True, progress=progress, clips=clips, titles=titles)
+            reel = self._finished_reel(record, out_dir) or self.write_reel(
+                out_dir / REEL_FILE, force=True, progress=progress, clips=clips, titles=titles
+            )
+            record.done(REEL_FILE, reel_record(reel))
         if not cut and not plan_only:
             (out_dir / REEL_FILE).unlink(missing_ok=True)
         if reel is not None:
             marks = chapters(self.plan, self.settings.reel.fps or 25.0)
             write_youtube_chapters(marks, out_dir / CHAPTERS_FILE)
+            record.done(CHAPTERS_FILE)
         if exports and self.segments:
             self.write_timelines(out_dir, exports, force=True)
         if (board := self.scoreboard()) is not None and board.states:
             board.match_state().write(out_dir / MATCH_STATE_FILE)
-        # Written last, so an interrupted run leaves nothing that a re-run would refuse to replace.
+            record.done(MATCH_STATE_FILE)
+        # Written last: until segments.json is there, the run's record lets a re-run finish the set.
         self.plot_timeline(out_dir / TIMELINE_FILE, force=True)
+        record.done(TIMELINE_FILE)
         self.write_review(out_dir, REEL_FILE if reel else None)
+        record.done(REVIEW_FILE)
         atomic_write_json(
             out_dir / SEGMENTS_FILE,
             self.to_json(REEL_FILE if reel else None, reel.duration_s if reel else None, reel.cuts if reel else None),
         )
+        record.finish()
         return Outputs(out_dir, out_dir / SEGMENTS_FILE, out_dir / TIMELINE_FILE, out_dir / REVIEW_FILE, reel)
+
+    def _run_key(self, plan_only: bool, clips: bool, titles: bool) -> str:
+        """What makes this run's outputs: the segments, the reel's settings, the videos' content."""
+        videos = [(h.half, str(h.video), quick_identity(h.video)) for h in self.match.halves.values() if h.video]
+        segments = [s.to_json() for s in self.segments]
+        return plan_key([segments, asdict(self.settings.reel), videos, plan_only, clips, titles])
+
+    def _finished_reel(self, record: RunRecord, out_dir: Path) -> ReelResult | None:
+        """The reel an interrupted run of this same plan joined, where it still holds its plan."""
+        found = record.reusable(REEL_FILE)
+        reel = reel_from_record(found, out_dir, ReelResult) if isinstance(found, dict) else None
+        if reel is None or reel_problem(reel.path, reel.duration_s, self.settings.reel.fps or 25.0) is not None:
+            return None
+        return reel
 
 
 def highlights(
@@ -424,6 +483,12 @@ def highlights(
     reel is held to four minutes per 45 minutes of match (``auto_budget=False`` keeps every segment).
     ``audio_track`` picks the match's sound where the video has several (see :func:`open_match`).
     """
+    _check_inputs(source=source, labels=labels, audio_track=audio_track, reel=reel)
+    check_argument("segments", segments, SegmentConfig, type(None))
+    if progress is not None and not callable(progress):
+        raise ConfigError(f"progress must be a function (stage, done, total), not {type(progress).__name__}")
+    if not isinstance(detector, str | DetectorSpec | Detector):
+        raise ConfigError(f"detector must be a name, a DetectorSpec or a Detector, not {type(detector).__name__}")
     if isinstance(detector, str | DetectorSpec):
         detector = get_detector(detector)
     segment_config = segment_overrides(segments or detector.segment_defaults, **overrides)  # checked before any work
@@ -461,6 +526,8 @@ def highlights_from_segments(
 ) -> Highlights:
     """Exactly the segments of an edited ``segments.json`` (as ``review.html`` saves it), checked
     against the halves and lengths of ``source``; nothing is scored, nothing is left out."""
+    _check_inputs(source=source, labels=labels, audio_track=audio_track, reel=reel, matches=False)
+    check_argument("segments_file", segments_file, str, Path)
     from soccer_highlights.output.document import read_segments_document
 
     document = read_segments_document(segments_file)

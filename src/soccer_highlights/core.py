@@ -7,12 +7,15 @@ SoccerNet's ``position`` (in milliseconds) is; names say the unit (``start_s``, 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
+
+from soccer_highlights.errors import ConfigError
 
 if TYPE_CHECKING:
     from soccer_highlights.config import SegmentConfig, Settings
@@ -109,6 +112,36 @@ class ScoreCurve:
         }
 
 
+LABEL_MAX_CHARS = 200
+"""The longest label kept: a longer one is cut to this many characters, its last an ellipsis."""
+_LINE_BREAKS = {"Zl", "Zp"}
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def clean_label(value: object, where: str = "a segment") -> str:
+    """The one label policy, applied where a label enters (the planner, ``--segments`` files, the
+    Python API: every :class:`Segment` passes through it). A label is user data that becomes a
+    title, a chapter, a file name, an EDL comment, XML and a terminal line, so it is made one line
+    of printable text: any whitespace (newlines, tabs) becomes one space, control and format
+    characters (NUL, ESC, bidi overrides such as U+202E, zero-width marks) are removed, and past
+    :data:`LABEL_MAX_CHARS` it is cut with an ellipsis. Empty: ``Highlight``. Text is all it can
+    be: anything else (a number, a list) is a :class:`ConfigError` naming ``where``. Each writer
+    still escapes it for its own format."""
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: its label must be text, not {type(value).__name__} ({value!r:.40})")
+    kept = []
+    for char in value:
+        kind = unicodedata.category(char)
+        if char.isspace() or kind in _LINE_BREAKS:
+            kept.append(" ")
+        elif kind not in _UNPRINTABLE:
+            kept.append(char)
+    text = " ".join("".join(kept).split())
+    if len(text) > LABEL_MAX_CHARS:
+        text = text[: LABEL_MAX_CHARS - 1].rstrip() + "\u2026"
+    return text or "Highlight"
+
+
 @dataclass(frozen=True)
 class Segment:
     """A stretch of one half's video that goes into the reel."""
@@ -126,6 +159,10 @@ class Segment:
     """Match time at its peak (seconds since kick-off of the match), where the clock was read."""
     keep: bool = False
     """It holds a moment that must be in the reel (a goal): the budget takes it first."""
+
+    def __post_init__(self) -> None:
+        where = f"the segment of half {self.half} at {self.start_s:.2f}-{self.end_s:.2f} s"
+        object.__setattr__(self, "label", clean_label(self.label, where))
 
     @property
     def duration_s(self) -> float:
@@ -158,7 +195,7 @@ class Segment:
             peak_s=float(data["peak_s"]),
             score=float(data["score"]),
             detector=str(data.get("detector", "unknown")),
-            label=str(data.get("label") or "Highlight"),
+            label="Highlight" if data.get("label") in (None, "") else data["label"],
             match_clock_s=float(data["match_clock_s"]) if data.get("match_clock_s") is not None else None,
             keep=bool(data.get("keep", False)),
         )

@@ -238,6 +238,7 @@ def scoreboard(
     sound: Annotated[
         bool, typer.Option("--sound/--no-sound", help="Place each goal on the crowd's roar before the new score.")
     ] = True,
+    force: ForceOption = False,
 ) -> None:
     """Read the broadcast's score bug and clock: the score over time, every goal, the match minute.
 
@@ -251,12 +252,15 @@ def scoreboard(
 
     from soccer_highlights.api import open_match
     from soccer_highlights.detectors import get_detector
+    from soccer_highlights.fileio import refuse_overwrite
     from soccer_highlights.soccernet.layout import find_games
 
     sources = [source] if source.is_file() or (source / "Labels-v2.json").exists() else None
     if sources is None:
         games = find_games(source)
         sources = [g.path for g in games if g.videos] or [source]
+    for item in sources:  # before any reading: an existing match_state.json is replaced only with --force
+        refuse_overwrite(_state_path(item, source, out), force)
     failures = []
     with progress_bars() as bar:
         task = bar.add_task("reading score bugs", total=len(sources))

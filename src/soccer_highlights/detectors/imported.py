@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from soccer_highlights.config import EDGE_TOLERANCE_S, IMPORTED_SEGMENTS, PredictionsConfig
-from soccer_highlights.core import Half, ProgressFn, ScoreCurve
+from soccer_highlights.core import Half, Moment, ProgressFn, ScoreCurve
 from soccer_highlights.errors import ConfigError
 from soccer_highlights.fileio import sha1_of_file
 from soccer_highlights.soccernet.classes import parse_class_list
@@ -24,7 +24,9 @@ class PredictionsDetector:
     The curve holds, in the bin of each prediction, ``weight[label] * confidence`` (the highest when
     several share a bin): a spike per spotted action. The segment code then suppresses near
     duplicates (a goal is often also predicted as a shot) and pads the spike on both sides, which
-    is what absorbs a spotter's timing error of a few seconds.
+    is what absorbs a spotter's timing error of a few seconds. Each bin's highest-weighted
+    prediction is also a :class:`Moment` of its class, so a segment is named by the spotter's
+    class at its peak (``Goal``, ``Shots on target``), not ``Highlight``.
     """
 
     name = "imported-predictions"
@@ -62,6 +64,7 @@ class PredictionsDetector:
         hop_s = self.config.hop_s
         n_bins = max(1, int(np.ceil(half.duration_s / hop_s)))
         scores = np.zeros(n_bins, dtype=np.float32)
+        best: dict[int, Moment] = {}
         outside = 0
         for pred in self.predictions:
             weight = self.class_weights.get(pred.label, 0.0)
@@ -71,7 +74,10 @@ class PredictionsDetector:
                 outside += 1  # a spotter's timing past the video cannot be cut
                 continue
             i = min(n_bins - 1, int(pred.time_s / hop_s))
-            scores[i] = max(scores[i], float(np.clip(weight * pred.confidence, 0.0, 1.0)))
+            weighted = float(np.clip(weight * pred.confidence, 0.0, 1.0))
+            scores[i] = max(scores[i], weighted)
+            if i not in best or weighted > best[i].confidence:  # the bin's class: its highest-weighted
+                best[i] = Moment(half.half, pred.time_s, pred.label, weighted)
         if progress:
             progress(half.duration_s)
         notes = ()
@@ -79,7 +85,8 @@ class PredictionsDetector:
             notes = (
                 f"half {half.half}: {outside} prediction(s) outside the video's 0-{half.duration_s:.1f} s were dropped",
             )
-        return ScoreCurve(half.half, hop_s, scores, half.duration_s, self.name, notes)
+        moments = tuple(best[i] for i in sorted(best))
+        return ScoreCurve(half.half, hop_s, scores, half.duration_s, self.name, notes, moments=moments)
 
 
 def parse_class_weights(text: str) -> dict[str, float]:

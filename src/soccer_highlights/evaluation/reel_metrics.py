@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from soccer_highlights.config import FOCUS_WINDOW_S
+from soccer_highlights.config import EDGE_TOLERANCE_S, FOCUS_WINDOW_S
 from soccer_highlights.core import Segment, union_of
 from soccer_highlights.errors import InputError
 from soccer_highlights.evaluation.coverage import Coverage, event_coverage
 from soccer_highlights.output import SEGMENTS_FILE
-from soccer_highlights.output.document import read_segments_document
+from soccer_highlights.output.document import SegmentsDocument, read_segments_document
 from soccer_highlights.soccernet.labels import Event, load_labels
 from soccer_highlights.soccernet.layout import find_games
 
@@ -114,6 +114,20 @@ def total(metrics: Sequence[ReelMetrics]) -> ReelMetrics:
     )
 
 
+def check_inside_halves(doc: SegmentsDocument) -> None:
+    """Refuse a segment in a half the file does not list, or past its half's end: its seconds would
+    count towards a reel longer than the match ("share 333 %")."""
+    lengths = {h.half: h.duration_s for h in doc.halves}
+    if not lengths:
+        return  # an old file without its halves: nothing to check against
+    for i, seg in enumerate(doc.segments):
+        where = f"{doc.path}: segment {i} (half {seg.half}, {seg.start_s:.2f}-{seg.end_s:.2f} s)"
+        if seg.half not in lengths:
+            raise InputError(f"{where}: the video has no half {seg.half} (halves: {sorted(lengths)})")
+        if seg.end_s > lengths[seg.half] + EDGE_TOLERANCE_S:
+            raise InputError(f"{where}: past the end of its half's {lengths[seg.half]:.2f} s video")
+
+
 def reel_metrics_tree(
     labels_root: str | Path, segments: str | Path, classes: Iterable[str]
 ) -> tuple[list[ReelMetrics], list[str]]:
@@ -128,6 +142,7 @@ def reel_metrics_tree(
             skipped.append(key)
             continue
         doc = read_segments_document(seg_file)
+        check_inside_halves(doc)
         events = load_labels(game.labels_path).events
         rows.append(reel_metrics(key, doc.segments, events, classes, doc.match_duration_s))
     if not rows:

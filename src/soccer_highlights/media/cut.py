@@ -38,6 +38,22 @@ def title_font() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans-Bold.ttf"
 
 
+def fit_title(text: str, size: int, max_width: int) -> tuple[str, int]:
+    """A title that fits ``max_width`` pixels (measured in :func:`title_font`): its font shrunk to
+    as little as two thirds of ``size``, then the text cut with an ellipsis (drawtext does not wrap)."""
+    from PIL import ImageFont
+
+    smallest = max(8, size * 2 // 3)
+    font = ImageFont.truetype(str(title_font()), smallest)
+    for candidate in range(size, smallest - 1, -1):
+        if ImageFont.truetype(str(title_font()), candidate).getlength(text) <= max_width:
+            return text, candidate
+    while len(text) > 1 and font.getlength(text + "\u2026") > max_width:
+        shorter = len(text) * max_width // max(1, int(font.getlength(text + "\u2026")))
+        text = text[: max(1, min(len(text) - 1, shorter))].rstrip()
+    return text + "\u2026", smallest
+
+
 def _filter_path(path: Path) -> str:
     """A path as a filter option's value: ``\\``, ``:``, ``'``, ``,``, ``[`` and ``]`` escaped twice
     (once for the option, once for the filter graph)."""
@@ -88,10 +104,12 @@ def cut_clip(
     title_file = dest.with_name(f".{dest.stem}.title.txt")
     lower_third = ""
     if title:
-        title_file.write_text(title, encoding="utf-8")
         size = max(10, h // 20)
+        title, size = fit_title(title, size, w * 9 // 10)
+        title_file.write_text(title, encoding="utf-8")
+        # read from a file with expansion off: '%', '%{localtime}', '\', ':' and quotes are shown as written
         lower_third = (
-            f",drawtext=fontfile={_filter_path(title_font())}:textfile={_filter_path(title_file)}:"
+            f",drawtext=fontfile={_filter_path(title_font())}:textfile={_filter_path(title_file)}:expansion=none:"
             f"fontsize={size}:fontcolor=white:box=1:boxcolor=black@0.65:boxborderw={max(2, size // 3)}:"
             f"x=w/20:y=h-h/8-th"
         )

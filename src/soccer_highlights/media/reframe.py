@@ -7,8 +7,12 @@ camera's own pan (the horizontal shift that best lines them up), and what still 
 running and the ball, is summed per column; the crop goes where the most of it falls within one
 crop's width. That raw path is then smoothed the way a camera operator pans: a moving average over
 about a second, then a speed limit (no pan faster than :attr:`ReframeConfig.max_pan_per_s` of the
-frame's width per second), so the window never jumps. The path becomes ffmpeg's ``crop`` filter
-with ``x`` as a piecewise-linear function of time, evaluated per frame.
+frame's width per second), so the window never jumps.
+
+The path reaches ffmpeg as a commands file (``sendcmd``): one line per output frame setting the
+``crop`` filter's ``x``, linearly interpolated between the samples. A single expression for the
+whole path (a piecewise function of ``t``) grows with the segment, 8 pieces a second, and ffmpeg
+stops parsing it past about 12 s; a commands file is data, read line by line, for any length.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ import numpy as np
 
 from soccer_highlights.config import ReframeConfig, crop_size
 from soccer_highlights.errors import InputError
+
+CROP_TARGET = "crop@follow"
+"""The crop filter's instance name, which the commands address."""
 
 
 @dataclass(frozen=True)
@@ -34,17 +41,30 @@ class CropPath:
     def centres(self) -> np.ndarray:
         return self.x + self.crop_w / 2
 
-    def ffmpeg_filter(self, source_height: int) -> str:
-        """``crop=...`` with ``x`` piecewise linear in ``t`` between the path's samples."""
-        t, x = self.times_s, np.round(self.x, 1)
-        terms = [f"{x[0]:.1f}*lt(t,{t[0]:.3f})"] if len(t) else ["0"]
-        for i in range(len(t) - 1):
-            slope = (x[i + 1] - x[i]) / max(t[i + 1] - t[i], 1e-6)
-            terms.append(f"between(t,{t[i]:.3f},{t[i + 1]:.3f}-0.0001)*({x[i]:.1f}+{slope:.3f}*(t-{t[i]:.3f}))")
-        if len(t):
-            terms.append(f"{x[-1]:.1f}*gte(t,{t[-1] - 0.0001:.3f})")
+    def x_at(self, times_s: np.ndarray) -> np.ndarray:
+        """The left edge at ``times_s`` (from the cut's start): linear between the samples, held
+        before the first and after the last."""
+        if not len(self.times_s):
+            return np.zeros(len(times_s))
+        return np.interp(times_s, self.times_s, self.x)
+
+    def commands(self, duration_s: float, fps: float) -> str:
+        """``sendcmd``'s commands: the crop's ``x`` for every frame at ``fps`` of a cut ``duration_s``
+        long, each sent half a frame before its frame (a frame's time rounded either way still gets
+        its own value). One short line a frame: 3 minutes at 29.97 fps are 5,394 lines, 120 kB."""
+        frames = max(1, int(np.ceil(duration_s * fps - 1e-6)))
+        x = self.x_at(np.arange(frames) / fps)
+        at = np.maximum(0.0, (np.arange(frames) - 0.5) / fps)
+        return "".join(f"{t:.4f} {CROP_TARGET} x {v:.1f};\n" for t, v in zip(at, x, strict=True))
+
+    def ffmpeg_filter(self, source_height: int, commands_file: Path) -> str:
+        """``sendcmd`` reading ``commands_file`` (written with :meth:`commands`), then the ``crop``
+        it drives, starting at the path's first place."""
+        from soccer_highlights.media.cut import _filter_path
+
         y = (source_height - self.crop_h) // 2
-        return f"crop=w={self.crop_w}:h={self.crop_h}:x='{'+'.join(terms)}':y={y}"
+        x0 = float(self.x_at(np.zeros(1))[0])
+        return f"sendcmd=f={_filter_path(commands_file)},{CROP_TARGET}=w={self.crop_w}:h={self.crop_h}:x={x0:.1f}:y={y}"
 
 
 def _camera_shift(previous: np.ndarray, current: np.ndarray, max_shift: int) -> int:

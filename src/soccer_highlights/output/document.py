@@ -15,7 +15,7 @@ from typing import Any
 
 from soccer_highlights._version import __version__
 from soccer_highlights.core import Half, Plan, Segment, total_duration_s
-from soccer_highlights.errors import InputError
+from soccer_highlights.errors import ConfigError, InputError
 from soccer_highlights.fileio import read_json
 
 FORMAT = 2
@@ -67,11 +67,19 @@ class SegmentsDocument:
         return sum(h.duration_s for h in self.halves)
 
 
+def _segment(data: Any, index: int, path: Path) -> Segment:
+    """One listed segment; a label that is not text is named by its place in the list."""
+    try:
+        return Segment.from_json(data)
+    except ConfigError as exc:
+        raise InputError(f"{path}: segment {index}: {exc}") from None
+
+
 def read_segments_document(path: str | Path) -> SegmentsDocument:
     path = Path(path)
     data = read_json(path, InputError, "segments")
     try:
-        segments = [Segment.from_json(s) for s in data["segments"]]
+        segments = [_segment(s, i, path) for i, s in enumerate(data["segments"])]
         halves = [
             Half(int(h["half"]), float(h["duration_s"]), Path(h["video"]) if h.get("video") else None)
             for h in data.get("halves", [])

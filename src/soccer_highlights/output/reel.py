@@ -126,15 +126,20 @@ def write_reel(
             cuts[i], ends[i] = _copy_cut(videos[half.half], segments[i], clips[i], spec, streams[half.half], half)
             return
         crop = None
+        commands = clips[i].with_name(f".{clips[i].stem}.crop.txt")
         if spec.aspect != "source":  # a window that follows the play, found on this segment's own frames
             info = infos[half.half]
             path = follow_play(videos[half.half], segments[i].start_s, segments[i].end_s,
                                (info.width or spec.width, info.height or spec.height), spec.aspect)  # fmt: skip
-            crop = path.ffmpeg_filter(info.height or spec.height)
-        cut_clip(
-            videos[half.half], segments[i].start_s, segments[i].end_s, clips[i], spec, half.has_audio,
-            exact[half.half], shown[i], crop, half.audio_track,
-        )  # fmt: skip
+            commands.write_text(path.commands(durations[i], spec.fps), encoding="utf-8")
+            crop = path.ffmpeg_filter(info.height or spec.height, commands)
+        try:
+            cut_clip(
+                videos[half.half], segments[i].start_s, segments[i].end_s, clips[i], spec, half.has_audio,
+                exact[half.half], shown[i], crop, half.audio_track,
+            )  # fmt: skip
+        finally:
+            commands.unlink(missing_ok=True)
         problem = _clip_problem(clips[i], durations[i], spec.fps)
         if problem is not None:
             clips[i].unlink(missing_ok=True)

@@ -68,7 +68,9 @@ def write_review(plan: Plan, out_dir: Path, reel_file: str | None, thumbnails: b
     }
     template = resources.files("soccer_highlights.output").joinpath("review_page.html").read_text(encoding="utf-8")
     page = template.replace("__TITLE__", html.escape(plan.source.name)).replace(
-        "__DATA__", json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+        # every '<' as JSON's \u003c: no label ('</script>', '<!--') can end or bend the data's script block
+        "__DATA__",
+        json.dumps(data, separators=(",", ":")).replace("<", "\\u003c"),
     )
     dest = out_dir / REVIEW_FILE
     atomic_write_text(dest, page)
