@@ -79,7 +79,8 @@ class ScoreboardDetector:
         clock = tuple((v, m + state.match_offset_s) for v, m in state.bug.clock.samples)
         notes: tuple[str, ...] = ()
         if half.video is not None and not state.readable:
-            notes = (f"{half.video}: no readable score bug, so no goals or match clock from the screen",)
+            why = state.bug.note or "no score read"
+            notes = (f"{half.video}: no readable score bug ({why}), so no goals or match clock from the screen",)
         periods = state.play_periods()
         if periods:
             spans = ", ".join(f"half {h} {a / 60:.1f}-{b / 60:.1f} min" for h, a, b in periods)

@@ -156,7 +156,7 @@ def component_boxes(mask: np.ndarray) -> list[Box]:
 
 def _padded(box: Box, h: int, w: int) -> Box:
     """A margin around the text (the recogniser reads a line better with some background round it)."""
-    pad = max(1, box.height // 4)
+    pad = max(2, box.height // 4)
     return Box(max(0, box.top - pad), min(h, box.bottom + pad), max(0, box.left - pad), min(w, box.right + pad))
 
 
@@ -204,13 +204,15 @@ class BugLayout:
             return False
         return float((mask[:, self.anchor] != self.template[:, self.anchor]).mean()) > limit
 
-    def change(self, mask: np.ndarray, before: np.ndarray, where: slice | None = None) -> float:
-        """How much the steady part (or the columns ``where``) changed, where it changed most: the
-        share of differing pixels in the worst window a digit wide (a new digit changes one place;
-        noise speckles everywhere)."""
-        columns = (mask != before).mean(axis=0) * self.steady
+    def change(self, mask: np.ndarray, before: np.ndarray, where: tuple[slice, slice] | None = None) -> float:
+        """How much the steady part (or the rows and columns ``where``: the score's) changed, where
+        it changed most: the share of differing pixels in the worst window a digit wide (a new
+        digit changes one place; noise speckles everywhere). Only the score's row counts where the
+        bug has several: a digit is a small part of a two-row bug's height."""
+        rows = where[0] if where is not None else slice(None)
+        columns = (mask[rows] != before[rows]).mean(axis=0) * self.steady
         if where is not None:
-            columns = columns[where]
+            columns = columns[where[1]]
         if len(columns) < self.digit_width:
             return float(columns.mean())
         return float(np.convolve(columns, np.ones(self.digit_width) / self.digit_width, mode="valid").max())

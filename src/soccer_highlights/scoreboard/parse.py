@@ -83,6 +83,8 @@ class Read:
     """Where the score stands across the bug (0-1, its first and last character), where known."""
     half_mark: str | None = None
     """A half shown on the bug (``1st``, ``2H``, ``前半``), as shown."""
+    score_band: tuple[float, float] | None = None
+    """Where the row holding the score stands down the bug (0-1), where the bug has several rows."""
 
     @property
     def score(self) -> tuple[int, int] | None:

@@ -127,7 +127,7 @@ class BugReader:
         # a margin round each row: the recogniser reads a line better with background round it
         rows = tuple(row.grown(max(1, row.height // 4), h, w) for row in rows)
         reads = [(row, self._read_line(row.crop(crop))) for row in rows]
-        return joined_rows(reads, crop.shape[1])
+        return joined_rows(reads, h, w)
 
     def _read_line(self, crop: np.ndarray) -> Read:
         from PIL import Image
@@ -165,8 +165,15 @@ class BugReader:
         for small in candidates[:4]:
             box = small.scaled(factor, frame_h, frame_w)
             probes = sample[:: max(1, len(sample) // 6)][:6]
-            rows = self._rows(box, probes, frame_h)
+            # read as one line first (most bugs are: no detector needed); where that shows no score
+            # or no clock, the text detector finds the box's rows (a clock below the score)
+            rows = (Box(0, box.height, 0, box.width),)
             reads = [self.read_crop(box.crop(f.rgb), rows) for f in probes]
+            if sum(r.clock_s is not None for r in reads) * 2 <= len(reads):
+                found = self._rows(box, probes, frame_h)
+                again = [self.read_crop(box.crop(f.rgb), found) for f in probes]
+                if _quality(again) >= _quality(reads):  # as good: the rows, cut closer to the text
+                    rows, reads = found, again
             share = sum(r.score is not None for r in reads) / len(reads)
             if share >= 0.3 and (best is None or share > best[0]):
                 best = (share, box, rows)
@@ -224,7 +231,7 @@ class BugReader:
         crops: dict[float, np.ndarray] = {}
         last: TimedRead | None = None
         looks: list[tuple[np.ndarray, np.ndarray]] = []  # (text mask, grey crop) of the current score
-        score_cols: slice | None = None
+        score_at: tuple[slice, slice] | None = None
         last_clock_s = -np.inf
         last_look_s = -np.inf
         shown_before: bool | None = None  # whether the last look showed the bug
@@ -257,8 +264,8 @@ class BugReader:
             crops[frame.time_s] = luma
             # where the score's digits are (once a read placed them): a new digit changes them
             changed = all(
-                layout.change(mask, seen_mask, score_cols) > cfg.change_threshold
-                or unlikeness(luma, seen_luma, score_cols) > cfg.unlike_threshold
+                layout.change(mask, seen_mask, score_at) > cfg.change_threshold
+                or unlikeness(luma, seen_luma, score_at) > cfg.unlike_threshold
                 for seen_mask, seen_luma in looks
             )
             clock_due = frame.time_s - last_clock_s >= cfg.clock_every_s
@@ -279,7 +286,7 @@ class BugReader:
             verify = cfg.hold_reads if checking else max(0, verify - 1)
             looks = [(mask, luma)] if checking else [*looks[1 - GALLERY :], (mask, luma)]
             last = reads[-1]
-            score_cols = _score_columns(read, box, mask.shape[1]) or score_cols
+            score_at = _score_region(read, *mask.shape) or score_at
         return reads, crops
 
     def _changes(self, reads: list[TimedRead], duration_s: float) -> list[Change]:
@@ -387,10 +394,17 @@ class BugReader:
         return sorted(merged.values(), key=lambda r: r.time_s)
 
 
+def _quality(reads: list[Read]) -> tuple[int, int]:
+    """How well a way of reading a box did on its probes: reads with a score, then with a clock."""
+    return sum(r.score is not None for r in reads), sum(r.clock_s is not None for r in reads)
+
+
 def tightened(box: Box, rows: tuple[Box, ...], height: int, width: int) -> tuple[Box, tuple[Box, ...]]:
     """The bug's box cut down to its rows of text (and a small margin), and the rows within it: the
     box of lasting edges can hold moving picture above and below a bug drawn in boxes, and every
     look at the bug compares its pixels."""
+    if len(rows) == 1 and rows[0] == Box(0, box.height, 0, box.width):
+        return box, rows
     union = rows[0]
     for row in rows[1:]:
         union = union.union(row)
@@ -404,10 +418,10 @@ def tightened(box: Box, rows: tuple[Box, ...], height: int, width: int) -> tuple
     return tight, moved
 
 
-def joined_rows(reads: list[tuple[Box, Read]], width: int) -> Read:
-    """One read of a bug from the reads of its rows (boxes within a crop ``width`` wide): the
-    score and teams from the row that shows a score (teams preferred), the clock and the half mark
-    from the first row that shows each; the score's place across the whole crop."""
+def joined_rows(reads: list[tuple[Box, Read]], height: int, width: int) -> Read:
+    """One read of a bug from the reads of its rows (boxes within a crop ``height`` x ``width``):
+    the score and teams from the row that shows a score (teams preferred), the clock and the half
+    mark from the first row that shows each; the score's place across the whole crop."""
     scored = [(row, r) for row, r in reads if r.score is not None]
     scored.sort(key=lambda item: item[1].teams is None)
     clock = next((r for _, r in reads if r.clock_s is not None), None)
@@ -423,7 +437,8 @@ def joined_rows(reads: list[tuple[Box, Read]], width: int) -> Read:
     at = None
     if r.score_at is not None:
         at = tuple((row.left + p * row.width) / width for p in r.score_at)
-    return replace(base, home=r.home, away=r.away, teams=r.teams, score_at=at)
+    band = (row.top / height, row.bottom / height)
+    return replace(base, home=r.home, away=r.away, teams=r.teams, score_at=at, score_band=band)
 
 
 def _offset(r: TimedRead) -> float | None:
@@ -433,20 +448,23 @@ def _offset(r: TimedRead) -> float | None:
     return r.read.clock_s - r.time_s
 
 
-def unlikeness(a: np.ndarray, b: np.ndarray, where: slice | None) -> float:
-    """1 minus the normalised cross-correlation of two grey crops (in the columns ``where``): 0 for
-    the same picture under any change of brightness or contrast, towards 1 for another one. It
-    sees a blurred HD digit change that a text mask's few flipped pixels miss."""
-    x, y = (a[:, where] if where is not None else a).astype(np.float32), (b[:, where] if where is not None else b)
+def unlikeness(a: np.ndarray, b: np.ndarray, where: tuple[slice, slice] | None) -> float:
+    """1 minus the normalised cross-correlation of two grey crops (in the rows and columns
+    ``where``): 0 for the same picture under any change of brightness or contrast, towards 1 for
+    another one. It sees a blurred HD digit change that a text mask's few flipped pixels miss."""
+    x, y = (a[where] if where is not None else a).astype(np.float32), (b[where] if where is not None else b)
     y = y.astype(np.float32)
     x, y = (x - x.mean()) / (x.std() + 1e-6), (y - y.mean()) / (y.std() + 1e-6)
     return float(1.0 - (x * y).mean())
 
 
-def _score_columns(read: Read, box: Box, width: int) -> slice | None:
-    """The columns of the bug's box where ``read`` placed the score (with half a line's margin)."""
+def _score_region(read: Read, height: int, width: int) -> tuple[slice, slice] | None:
+    """The rows and columns of the bug's crop (``height`` x ``width``) where ``read`` placed the
+    score: its row of text, and its digits with half a line's margin."""
     if read.score_at is None:
         return None
-    pad = max(1, box.height // 2)
+    top, bottom = read.score_band or (0.0, 1.0)
+    rows = slice(int(top * height), max(int(top * height) + 1, int(np.ceil(bottom * height))))
+    pad = max(1, (rows.stop - rows.start) // 2)
     lo, hi = int(read.score_at[0] * width) - pad, int(np.ceil(read.score_at[1] * width)) + pad
-    return slice(max(0, lo), min(width, hi))
+    return rows, slice(max(0, lo), min(width, hi))

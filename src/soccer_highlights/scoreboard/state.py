@@ -5,7 +5,8 @@ Schema (times in seconds; ``time_s``/``shown_s``/``video_s`` from the start of t
 
     {"teams": ["ARL", "AND"] | null,
      "halves": [{"half": 1, "video": "...", "readable": true, "box": [top, bottom, left, right],
-                 "score": [{"start_s", "end_s", "home", "away"}, ...],
+                 "note": null | why the score is unknown,
+                 "score": [{"start_s", "end_s", "home", "away", "reads", "confidence"}, ...],
                  "goals": [{"time_s", "shown_s", "team", "score", "confidence", "placed_by", "taken_back"}, ...],
                  "clock": [{"video_s", "match_s"}, ...], "cuts_s": [...], "reads": n, "ocr_calls": n}]}
 
@@ -65,6 +66,15 @@ class BugState:
     @property
     def readable(self) -> bool:
         return self.box is not None and bool(self.spans)
+
+    @property
+    def note(self) -> str | None:
+        """Why the half's score is not known, where it is not."""
+        if self.box is None:
+            return "no text that stays put on the picture reads as a score bug"
+        if not self.spans:
+            return "a bug was found, but no score was read on it often enough to be trusted"
+        return None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -187,6 +197,7 @@ class HalfState:
             "half": self.half,
             "video": str(self.video) if self.video else None,
             "readable": self.readable,
+            "note": self.bug.note,
             "box": self.bug.box.to_json() if self.bug.box else None,
             "score": [asdict(s) for s in self.bug.spans],
             "goals": [g.to_json() for g in self.goals],

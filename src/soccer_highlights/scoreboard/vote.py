@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -37,6 +37,10 @@ class ScoreSpan:
     end_s: float
     home: int
     away: int
+    reads: int = 0
+    """Fresh reads of a score within the span."""
+    confidence: float = 1.0
+    """The share of them that read this score (the others: misreads, a replay's graphic)."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,14 @@ def vote_scores(reads: Sequence[TimedRead], hold: int, duration_s: float) -> tup
             start_s, current = entry[1], score
     if current is not None:
         spans.append(ScoreSpan(start_s, duration_s, *current))
-    return spans, changes
+    return [_with_confidence(span, scored) for span in spans], changes
+
+
+def _with_confidence(span: ScoreSpan, scored: Sequence[TimedRead]) -> ScoreSpan:
+    """``span`` with how many fresh reads fall in it and the share that agree with it."""
+    inside = [r.read.score for r in scored if r.fresh and span.start_s <= r.time_s < span.end_s]
+    agree = sum(score == (span.home, span.away) for score in inside)
+    return replace(span, reads=len(inside), confidence=round(agree / len(inside), 3) if inside else 0.0)
 
 
 def _kind(before: tuple[int, int] | None, after: tuple[int, int]) -> str | None:
