@@ -38,11 +38,37 @@ GOAL_IN_CLIP30_S = 1.0
         ("NO 10 IN", None, None, None, None),  # nor between words that are no team codes
         ("XRL T-T ANO 28.05", None, None, 1685.0, None),
         ("skySPORTS5 LIVE", None, None, None, None),
+        # other broadcasters' layouts, as the recogniser read them on real clips
+        ("27:14KRA 1 1 OLY (1-5)", (1, 1), ("KRA", "OLY"), 1634.0, None),  # the aggregate in brackets is no score
+        ("OLY(1-5)", None, None, None, None),
+        ("KRA 11 OLY (1-5", (1, 1), ("KRA", "OLY"), None, None),  # a bracket lost
+        ("04:43 RMA 0 0 SEV", (0, 0), ("RMA", "SEV"), 283.0, None),  # digits in boxes, the clock first
+        ("前半 日本0-0タジキスタン", (0, 0), ("日本", "タジキスタン"), None, None),  # names in Japanese
+        ("B B G LV 0I0 AST", (0, 0), ("LV", "AST"), None, None),  # a bar between boxed digits read as I
+        ("BBG FOR OIO MNU", (0, 0), ("FOR", "MNU"), None, None),
+        ("BI B G FUL 3 I0 WOL", (3, 0), ("FUL", "WOL"), None, None),
+        ("B B B C BUR O O ARS", (0, 0), ("BUR", "ARS"), None, None),  # letters for zeros, between codes only
+        ("JUV /0 - 0/ INT", (0, 0), ("JUV", "INT"), None, None),  # slanted bars around the score
+        ("JUV 10-0/ INT 12:00", None, None, 720.0, None),  # "10": a slant read as 1, or ten goals: unread
+        ("ARL 15 0 AND 28.03", None, None, 1683.0, None),  # a dash read as 5: no 5-0, no 15-0
+        ("1st 23:12 CHE 1-0 ARS LIVE", (1, 0), ("CHE", "ARS"), 1392.0, None),
     ],
 )
 def test_the_common_layouts_and_misreads_parse(text, score, teams, clock_s, added) -> None:
     read = parse_bug(text)
     assert (read.score, read.teams, read.clock_s, read.added_min) == (score, teams, clock_s, added)
+
+
+def test_a_bug_in_boxes_is_cut_where_the_recogniser_places_its_characters_apart() -> None:
+    """The recogniser often writes no space between boxes (``BBCLIV0OAST`` of the BBC's bug): its
+    own places of the characters (here as it placed them on the real bug: 24-37 steps within a
+    word, 85-146 between boxes) cut the text into the bug's parts."""
+    steps = [0, 122, 98, 98, 146, 24, 24, 146, 85, 134, 37, 37]
+    places = tuple(float(np.cumsum(steps)[i]) / 1000 for i in range(len(steps)))
+    read = parse_bug("BBBCLIV0OAST", 0.9, places)
+    assert (read.score, read.teams) == ((0, 0), ("LIV", "AST"))
+    assert read.score_at == (places[7], places[8])
+    assert parse_bug("BBBCLIV0OAST").score is None, "without the places it is no score"
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,9 @@ BOX_GAP = 2.5
 letters within a word) apart stand in separate boxes: a token boundary, even where the recogniser
 wrote no space (``BBCLIV0OAST`` of a bug in boxes: 24-37 steps within a word, 85-146 between boxes)."""
 NOISE = re.compile(r"(?i)(?<![^\W_])(?:LIVE|EN VIVO|DIRECT|DIRETTA|HD)(?![^\W_])")
-HALF_MARK = re.compile(r"(?i)(?<![^\W_])(1st|2nd|1H|2H|HT|FT|ET|前半|後半|延長)(?![^\W_])")
+HALF_MARK = re.compile(r"(?i)(?<![^\W_])(1\s?st|2\s?nd|1\s?H|2\s?H|HT|FT|ET)(?![^\W_])|(前半|後半|延長)")
+"""A half shown on the bug (tokens cut "1st" as "1 st"); Japanese writes no space between it and a
+team's name (``前半浦和``)."""
 BRACKETED = re.compile(
     r"[(\[][^)\]]{0,12}[)\]]"  # (1-5)
     r"|[(\[]\s?[0-9]{1,2}\s?[-:]\s?[0-9]{1,2}"  # (1-5 of a lost closing bracket
@@ -153,7 +155,7 @@ def _parse(line: str, text: str, confidence: float) -> tuple[Read, tuple[int, in
             rest = _blank(rest, m.start(), m.end())
     half_mark = None
     if mark := HALF_MARK.search(rest):
-        half_mark = mark.group(1)
+        half_mark = mark.group(1) or mark.group(2)
         rest = _blank(rest, mark.start(), mark.end())
     clock_s = None
     added = None
