@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import soccer_highlights as sh
 from soccer_highlights.media.ffmpeg import run_ffmpeg
 
 MOTD_BUG = (20, 26, 340, 42)
@@ -53,3 +54,9 @@ def reencoded(source: Path, out: Path, width: int, keyframe_every_s: float, fps:
         f"re-encoding {source.name} at {width} px",
     )
     return out
+
+
+def read_state(board, video: Path):
+    """The first half's score, goals and clock that the scoreboard detector ``board`` reads off ``video``."""
+    match = sh.open_match(video)
+    return next(board.read(h) for h in match.halves.values())

@@ -70,3 +70,11 @@ def joined_real_clips(real_clips: Path, tmp_path_factory: pytest.TempPathFactory
         spans[name] = (start, start + length)
         start += length
     return joined, spans
+
+
+@pytest.fixture(scope="session")
+def board():
+    """The scoreboard detector (its OCR models loaded once for the session)."""
+    import soccer_highlights as sh
+
+    return sh.get_detector("scoreboard")

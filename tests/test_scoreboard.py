@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from broadcast_inputs import read_state
 from cli_helpers import run_cli
 from PIL import Image
 
@@ -114,14 +115,7 @@ def test_the_clock_drops_misreads_and_finds_cuts() -> None:
     assert clock.match_s(31.0) == pytest.approx(906.5)
 
 
-@pytest.fixture(scope="module")
-def board():
-    return sh.get_detector("scoreboard")
-
-
-def _state(board, video: Path):
-    match = sh.open_match(video)
-    return next(board.read(h) for h in match.halves.values())
+_state = read_state
 
 
 def test_clip30_reads_the_goal_and_the_clock(real_clips: Path, board) -> None:

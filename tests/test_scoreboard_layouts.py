@@ -9,10 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from broadcast_inputs import MOTD_PAIRS, motd_over_play, reencoded
+from broadcast_inputs import MOTD_PAIRS, motd_over_play, read_state, reencoded
 from conftest import REAL_CLIPS, SHARED_DATA
-
-import soccer_highlights as sh
 
 pytest.importorskip("rapidocr", reason="reading the score bug needs the OCR model")
 BROADCASTS = SHARED_DATA / "broadcasts"
@@ -28,14 +26,7 @@ def broadcasts() -> Path:
     return BROADCASTS
 
 
-@pytest.fixture(scope="module")
-def board():
-    return sh.get_detector("scoreboard")
-
-
-def _state(board, video: Path):
-    match = sh.open_match(video)
-    return next(board.read(h) for h in match.halves.values())
+_state = read_state
 
 
 def _scores(state) -> list[tuple[int, int]]:
