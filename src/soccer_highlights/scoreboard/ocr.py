@@ -1,10 +1,12 @@
-"""The OCR model, offline: PP-OCR's text recogniser, shipped as an ONNX file inside the ``rapidocr``
-wheel from PyPI and run here on ONNX Runtime directly. Nothing is downloaded: the model files are
+"""The OCR models, offline: PP-OCR's text recogniser and text detector, shipped as ONNX files inside
+the ``rapidocr`` wheel from PyPI and run here on ONNX Runtime directly. Nothing is downloaded: the model files are
 checked against their known SHA-256 digests when first loaded, and a missing package or a changed
 file is a clear error saying what to install.
 
-Only the recogniser runs: the score bug's place is found once per half (``locate.py``), so each
-read is one small crop already scaled to the recogniser's line height, about 15 ms on two cores.
+The recogniser does the reading: the score bug's place is found once per half (``locate.py``), so
+each read is one small crop already scaled to the recogniser's line height, about 15 ms on two
+cores. The detector only tells a found bug's rows of text apart (a clock on a row of its own), on a
+few looks of the bug's box, and only where reading the box as one line shows no clock.
 The wheel's own pipeline (``rapidocr.RapidOCR``) is not imported: its preprocessing is a resize
 the caller has already done, its decoding a few lines of CTC below, and importing it (with OpenCV)
 cost about a second per run, a sixth of reading a 45-minute half's bug. A test holds this reader
