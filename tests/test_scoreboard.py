@@ -338,3 +338,12 @@ def test_one_file_of_the_whole_match_shows_its_halves_and_a_loop_does_not(clock:
     curve = ScoreCurve(1, 0.5, scores, 7500, "t", play=tuple((a, b) for _, a, b in state.play_periods()))
     plan = plan_reel([curve], sh.SegmentConfig(auto_budget=False))
     assert [round(s.peak_s) for s in plan.segments] == [1000, 3200]
+
+
+def test_team_names_are_given_only_where_most_reads_agree() -> None:
+    """A bug too small to read well gives other letters read by read: a wrong name is worse than none."""
+    from soccer_highlights.scoreboard.state import voted_teams
+
+    assert voted_teams([("ARL", "AND")] * 5 + [("ARL", "ANO")] * 4) == ("ARL", "AND")
+    assert voted_teams([("ANL", "ANO"), ("XXC", "AND"), ("ARC", "ANO"), ("ARL", "AN0")]) is None
+    assert voted_teams([("ARL", "AND")] * 2) is None, "two reads are too few"

@@ -34,7 +34,7 @@ from soccer_highlights.scoreboard.vote import Change, Clock, ScoreSpan, vote_clo
 
 log = logging.getLogger(__name__)
 CACHE_DIR = "scoreboard"
-FORMAT = 7
+FORMAT = 8
 """Bumped whenever reading or voting changes, so no cached reading outlives the code that made it."""
 SECOND_HALF_S = 45 * 60.0
 RESTART_S = 10.0
@@ -123,14 +123,14 @@ def read_bug(video: Path, config: ScoreboardConfig, progress: ProgressFn | None 
 
     reading = (reader or BugReader(config)).read_half(video, progress)
     spans, changes = vote_scores(reading.reads, config.hold_reads, reading.duration_s)
-    teams = Counter(r.read.teams for r in reading.reads if r.fresh and r.read.teams).most_common(1)
+    teams = voted_teams([r.read.teams for r in reading.reads if r.fresh and r.read.teams])
     state = BugState(
         reading.duration_s,
         reading.box,
         spans,
         changes,
         vote_clock(reading.reads, config.clock_tolerance_s),
-        teams[0][0] if teams else None,
+        teams,
         len(reading.reads),
         reading.ocr_calls,
     )
@@ -139,6 +139,23 @@ def read_bug(video: Path, config: ScoreboardConfig, progress: ProgressFn | None 
     except OSError as exc:  # a cache that cannot be written costs time, not the result
         log.warning("%s: could not cache the scoreboard (%s)", cache, exc)
     return state
+
+
+TEAM_SHARE = 0.5
+"""A team's name is given where at least half of the reads of its side agree on it (and three at
+least): on a bug too small to read well the letters vary read by read ("ANL", "XXC" for "ARL"), and
+a wrong name is worse than none."""
+
+
+def voted_teams(reads: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """Both teams' names from the reads that showed them, each side voted on its own."""
+    sides = []
+    for side in (0, 1):
+        votes = Counter(teams[side] for teams in reads).most_common(1)
+        if not votes or votes[0][1] < max(3, TEAM_SHARE * len(reads)):
+            return None
+        sides.append(votes[0][0])
+    return sides[0], sides[1]
 
 
 def _cache_path(video: Path) -> Path:
