@@ -142,7 +142,7 @@ def read_bug(video: Path, config: ScoreboardConfig, progress: ProgressFn | None 
 
 
 TEAM_SHARE = 0.5
-"""A team's name is given where at least half of the reads of its side agree on it (and three at
+"""A team's name is given where at least half of the reads of its side agree on it (and two at
 least): on a bug too small to read well the letters vary read by read ("ANL", "XXC" for "ARL"), and
 a wrong name is worse than none."""
 
@@ -152,7 +152,7 @@ def voted_teams(reads: list[tuple[str, str]]) -> tuple[str, str] | None:
     sides = []
     for side in (0, 1):
         votes = Counter(teams[side] for teams in reads).most_common(1)
-        if not votes or votes[0][1] < max(3, TEAM_SHARE * len(reads)):
+        if not votes or votes[0][1] < max(2, TEAM_SHARE * len(reads)):
             return None
         sides.append(votes[0][0])
     return sides[0], sides[1]
