@@ -282,7 +282,8 @@ class BugReader:
                     last_clock_s, clock_misses = frame.time_s, 0
             if read.score is None:
                 continue  # a misread: the next keyframe is compared with the last good read
-            checking = last is not None and read.score != last.read.score
+            # a first score is checked by fresh reads like a change: a carried read is no evidence
+            checking = last is None or read.score != last.read.score
             verify = cfg.hold_reads if checking else max(0, verify - 1)
             looks = [(mask, luma)] if checking else [*looks[1 - GALLERY :], (mask, luma)]
             last = reads[-1]

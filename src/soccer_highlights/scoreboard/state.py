@@ -34,7 +34,7 @@ from soccer_highlights.scoreboard.vote import Change, Clock, ScoreSpan, vote_clo
 
 log = logging.getLogger(__name__)
 CACHE_DIR = "scoreboard"
-FORMAT = 9
+FORMAT = 10
 """Bumped whenever reading or voting changes, so no cached reading outlives the code that made it."""
 SECOND_HALF_S = 45 * 60.0
 RESTART_S = 10.0
