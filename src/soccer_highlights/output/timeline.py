@@ -30,12 +30,18 @@ def plot_timeline(plan: Plan, dest: Path) -> None:
         for seg in (s for s in segments if s.half == half):
             said = next((text for h, t, text in words if h == half and seg.start_s <= t <= seg.end_s), None)
             if said:
-                ax.annotate(said[:48], (seg.start_s / 60.0, 1.0), fontsize=6, rotation=90, va="top", alpha=0.8)
+                ax.annotate(
+                    said[:48], (seg.start_s / 60.0, 1.0), fontsize=6, rotation=90, va="top", alpha=0.8, parse_math=False
+                )
         for seg in (s for s in segments if s.half == half):
             ax.axvspan(seg.start_s / 60.0, seg.end_s / 60.0, color="#2ca02c", alpha=0.25, lw=0)
             if seg.label != "Highlight":
                 minute = f"{seg.minute}' " if seg.minute is not None else ""
-                ax.annotate(f"{minute}{seg.label}", (seg.peak_s / 60.0, 0.02), fontsize=7, rotation=90, color="#145a14")
+                # user text is drawn as written: two '$' in a label must not be read as (broken) mathtext
+                ax.annotate(
+                    f"{minute}{seg.label}", (seg.peak_s / 60.0, 0.02), fontsize=7, rotation=90, color="#145a14",
+                    parse_math=False,
+                )  # fmt: skip
         if threshold is not None:
             ax.axhline(threshold, color="grey", ls="--", lw=0.7)
         shown: set[str] = set()
@@ -52,6 +58,6 @@ def plot_timeline(plan: Plan, dest: Path) -> None:
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper right", fontsize=7, ncol=6, frameon=False)
     axes[-1, 0].set_xlabel("minutes from the start of the half's video (green: in the reel)")
-    fig.suptitle(plan.source.name)
+    fig.suptitle(plan.source.name, parse_math=False)
     fig.tight_layout()
     save_png(fig, dest)
