@@ -1,69 +1,50 @@
-"""How the commentary spotter's cross-validated Goal Average-mAP grows with the number of training
-games: would more labelled games (SoccerNet's train split) close the gap to the 0.60 target?
+"""What more training games buy the commentary spotter, per class: the spotter (one member, line
+models at C = 4 and their trees) trained on the first N train games (in a fixed order: a hash of
+each game's name) and scored on the 100 valid games held out. Both stages learn from the N games
+alone (the trees from out-of-fold line scores, three folds by game). Real data throughout:
+SoccerNet-v2 labels and SoccerNet-Echoes whisper_v3 transcripts. Writes
+``bench/commentary_learning_curve.json``.
 
-Five outer folds by game over the development games (the held-out games stay out); in each, the
-spotter (line models and trees, Goal alone: the curve's question is about Goal) is trained on a
-share of the other folds' games (drawn by a hash of the game's name). Real data throughout.
-Writes ``bench/commentary_learning_curve.json``.
+The 300-game point is ``bench/commentary_heldout.py``'s (all of train); 400 games (train + valid,
+what ships) cannot be scored on held-out games here.
 
-    python bench/commentary_learning_curve.py [LABELS_ROOT] [TRANSCRIPTS_ROOT]
+    python bench/commentary_learning_curve.py [N ...]     # default 25 50 100
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
-from pathlib import Path
 
-from soccer_highlights.commentary.config import SPOT_NMS_S
-from soccer_highlights.commentary.cv import held_out, load_halves, spotting_map
-from soccer_highlights.commentary.folds import fold_of
-from soccer_highlights.commentary.model import train_spotter
-from soccer_highlights.soccernet import Prediction
+from commentary_heldout import DESIGNS, curves_path, member_curves, score
+from commentary_work import HERE, line_stages, log, subset
 
-HERE = Path(__file__).parent
-SHARED = HERE.parent.parent / "shared" / "data"
-SHARES = (0.25, 0.5, 0.75, 1.0)
-FOLDS = 5
-LINE_C = 4.0
+from soccer_highlights.commentary.model import CLASSES
+
+MEMBER = "base_c4"
+POINTS = (25, 50, 100)
 
 
-def in_share(game: str, share: float) -> bool:
-    return int(hashlib.sha1(f"share:{game}".encode()).hexdigest(), 16) % 1000 < share * 1000
-
-
-def main(labels_root: Path, transcripts_root: Path) -> dict:
-    halves = [h for h in load_halves(labels_root, transcripts_root) if not held_out(h.game)]
-    points = []
-    for share in SHARES:
-        predictions: list[list[Prediction]] = [[] for _ in halves]
-        games_used = []
-        for fold in range(FOLDS):
-            train = [h for h in halves if fold_of(h.game, FOLDS) != fold and in_share(h.game, share)]
-            games_used.append(len({h.game for h in train}))
-            weights = train_spotter(train, inner_folds=3, seed=fold, c=LINE_C, classes=("Goal",))
-            for i, half in enumerate(halves):
-                if fold_of(half.game, FOLDS) == fold:
-                    predictions[i] = weights.spot(half, SPOT_NMS_S)
-        points.append(
-            {
-                "share": share,
-                "training_games_per_fold": round(sum(games_used) / FOLDS, 1),
-                **{m: spotting_map(halves, predictions, m, ("Goal",))["Goal"] for m in ("loose", "tight")},
-            }
-        )
-        print(points[-1], flush=True)
-    report = {
-        "input": "real: SoccerNet-v2 labels and SoccerNet-Echoes whisper_v3 transcripts of the valid games",
-        "metric": "SoccerNet Average-mAP, Goal, out-of-fold over the development games",
-        "points": points,
+def main(points) -> dict:
+    design = DESIGNS[MEMBER]
+    out: dict = {
+        "input": "real: SoccerNet-v2 labels and SoccerNet-Echoes whisper_v3 transcripts; trained on N train "
+        "games, scored on the valid games",
+        "member": MEMBER,
+        "points": [],
     }
-    (HERE / "commentary_learning_curve.json").write_text(json.dumps(report, indent=2) + "\n")
-    return report
+    for n in points:
+        line_stages(design.c, n)
+        member_curves(design, CLASSES, "valid", n)
+        out["points"].append(
+            {"games": len({h.game for h in subset(n)}), **score([design], CLASSES, "valid", n_games=n)}
+        )
+        log(f"{n} games: {out['points'][-1]}")
+    if all(curves_path("valid", design, c).is_file() for c in CLASSES):
+        out["points"].append({"games": 300, **score([design], CLASSES, "valid")})
+    (HERE / "commentary_learning_curve.json").write_text(json.dumps(out, indent=2) + "\n")
+    return out
 
 
 if __name__ == "__main__":
-    labels = Path(sys.argv[1]) if len(sys.argv) > 1 else SHARED / "soccernet-v2-labels-valid"
-    transcripts = Path(sys.argv[2]) if len(sys.argv) > 2 else SHARED / "soccernet-echoes-valid" / "whisper_v3"
-    main(labels, transcripts)
+    main([int(n) for n in sys.argv[1:]] or POINTS)

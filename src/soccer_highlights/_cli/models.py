@@ -114,6 +114,16 @@ def train_commentary(
         str,
         typer.Option(help="The classes to spot, comma-separated (a subset of the six trains faster)."),
     ] = "Goal,Penalty,Shots on target,Shots off target,Yellow card,Red card",
+    more: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--more",
+            help="Another split's LABELS,TRANSCRIPTS roots to train on too (repeatable; e.g. train beside valid).",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option(help="A game (league/season/game) to leave out (repeatable).")
+    ] = None,
     force: Annotated[bool, typer.Option(help="Replace existing --out and --report files.")] = False,
 ) -> None:
     """Train the commentary spotter on real commentary: transcripts and SoccerNet labels of many games.
@@ -136,6 +146,9 @@ def train_commentary(
     chosen = tuple(c.strip() for c in classes.split(",") if c.strip())
     if not chosen or not set(chosen) <= set(CLASSES):
         raise ConfigError(f"--classes: choose among {', '.join(CLASSES)}; got {classes!r}")
+    pairs = [tuple(Path(p) for p in pair.split(",")) for pair in more or ()]
+    if any(len(pair) != 2 for pair in pairs):
+        raise ConfigError(f"--more takes LABELS,TRANSCRIPTS (two folders and a comma); got {more!r}")
     weights, result = train_and_validate(
         labels,
         transcripts,
@@ -144,6 +157,8 @@ def train_commentary(
         on_data=lambda halves, games: console.print(f"{halves} halves of {games} games"),
         on_step=console.print,
         classes=tuple(c for c in CLASSES if c in chosen),
+        more=pairs,
+        exclude=tuple(exclude or ()),
     )
     if result is not None:
         summary = {k: result.get(k) for k in ("cross_validation", "held_out", "word_list_floor_goal")}

@@ -44,14 +44,17 @@ HOLDOUT_SHARE = 7
 INPUT = "real: SoccerNet-v2 labels and SoccerNet-Echoes whisper_v3 transcripts of the valid games"
 
 
-def load_halves(labels_root: str | Path, transcripts_root: str | Path) -> list[HalfLines]:
-    """Every half with both labels and a non-empty transcript (SoccerNet-Echoes' layout)."""
+def load_halves(labels_root: str | Path, transcripts_root: str | Path, exclude: Sequence[str] = ()) -> list[HalfLines]:
+    """Every half with both labels and a non-empty transcript (SoccerNet-Echoes' layout), but the
+    games named in ``exclude`` (``league/season/game``)."""
     labels_root, transcripts_root = Path(labels_root), Path(transcripts_root)
     halves = []
     for game in find_games(labels_root):
         if game.labels_path is None:
             continue
         key = game.relative_to(labels_root)
+        if key in exclude:
+            continue
         labels = load_labels(game.labels_path)
         for half in (1, 2):
             path = transcript_path(transcripts_root / key, half)
@@ -193,10 +196,17 @@ def train_and_validate(
     on_data: Callable[[int, int], None] | None = None,
     on_step: Callable[[str], None] | None = None,
     classes: Sequence[str] = CLASSES,
+    more: Sequence[tuple[str | Path, str | Path]] = (),
+    exclude: Sequence[str] = (),
 ) -> tuple[SpotterWeights, dict | None]:
-    """What ``train-commentary`` does: every game with labels and a transcript, cross-validated by
-    game (when ``folds`` > 1; the report, else None), then the spotter fitted on all of them."""
-    halves = load_halves(labels_root, transcripts_root)
+    """What ``train-commentary`` does: every game with labels and a transcript (under the roots
+    given and the ``more`` pairs of roots, e.g. SoccerNet's train and valid splits; not the games
+    in ``exclude``), cross-validated by game (when ``folds`` > 1; the report, else None), then the
+    spotter fitted on all of them."""
+    halves = [
+        h for labels, transcripts in [(labels_root, transcripts_root), *more]
+        for h in load_halves(labels, transcripts, exclude)
+    ]  # fmt: skip
     if not halves:
         raise InputError(f"no game under {labels_root} has both labels and a transcript under {transcripts_root}")
     if on_data:

@@ -61,9 +61,9 @@ def _window_sums(values: np.ndarray, a: int, b: int) -> np.ndarray:
     return _window_stats(values, a, b)[1] * (b - a)
 
 
-def feature_names(channels: Sequence[str]) -> list[str]:
+def feature_names(channels: Sequence[str], windows: Sequence[tuple[int, int]] = WINDOWS) -> list[str]:
     names = []
-    for a, b in WINDOWS:
+    for a, b in windows:
         names += [f"max {c} [{a},{b})" for c in channels] + [f"mean {c} [{a},{b})" for c in channels]
         names += [f"{cue} [{a},{b})" for cue in CUES]
     names += ["position in half", "seconds / 2700"]
@@ -71,13 +71,15 @@ def feature_names(channels: Sequence[str]) -> list[str]:
     return names
 
 
-def grid_features(lines: Sequence[Line], scores: np.ndarray, n_seconds: int) -> np.ndarray:
+def grid_features(
+    lines: Sequence[Line], scores: np.ndarray, n_seconds: int, windows: Sequence[tuple[int, int]] = WINDOWS
+) -> np.ndarray:
     """``(n_seconds, len(feature_names(channels)))`` float32 features of every second of a half;
     ``scores`` are the line models' probabilities ``(lines, channels)``."""
     per_second = per_second_max(lines, scores, n_seconds)
     cues = transcript_cues(lines, n_seconds)
     blocks = []
-    for a, b in WINDOWS:
+    for a, b in windows:
         high, mean = _window_stats(per_second, a, b)
         blocks += [high, mean, _window_sums(cues, a, b)]
     t = np.arange(n_seconds, dtype=np.float32)
