@@ -335,6 +335,7 @@ class SpotterWeights:
         meta = {**self.meta, "format": FORMAT, "classes": list(self.classes), "members": len(self.members),
                 "windows": [list(w) for w in WINDOWS], "n_buckets": N_BUCKETS}  # fmt: skip
         used = np.any([np.any(m.lines.weights != 0, axis=1) for m in self.members], axis=0)
+        used |= idf < idf.max()  # seen in training (df > 0): its IDF counts in a line's length even at weight 0
         arrays: dict[str, np.ndarray] = {
             "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
             "used": np.packbits(used),
