@@ -64,7 +64,7 @@ def test_the_bbc_bug_in_boxes_changes_score_over_real_play(broadcasts: Path, boa
     assert _scores(state) == [(0, 0), late]
     (change,) = state.bug.changes
     assert abs(change.shown_s - 30.0) <= 3.0
-    assert state.bug.spans[0].start_s <= 3.0
+    assert state.bug.spans[0].start_s <= 10.0, "0-0 from one of the first reads"
 
 
 @pytest.mark.parametrize(("width", "keyframes_s"), [(360, 2), (640, 10), (1920, 2)])
@@ -75,11 +75,9 @@ def test_the_arsenal_bug_at_other_sizes_and_keyframe_spacings(board, width: int,
     if not CLIP30.is_file():
         pytest.skip(f"real clip not found at {CLIP30}")
     state = _state(board, reencoded(CLIP30, tmp_path / f"clip30_{width}.mp4", width, keyframes_s))
-    for span in state.bug.spans:
-        truth = (
-            {(1, 0)} if span.end_s <= CLIP30_FLIP_S - 1 else {(2, 0)} if span.start_s >= CLIP30_FLIP_S - 1 else set()
-        )
-        assert (span.home, span.away) in truth, f"{(span.home, span.away)} over {span.start_s:.1f}-{span.end_s:.1f} s"
+    for span in state.bug.spans:  # 1-0 until the flip (its end is the new score's first read), 2-0 from it
+        shown = (1, 0) if span.end_s <= CLIP30_FLIP_S + 1.5 else (2, 0) if span.start_s >= CLIP30_FLIP_S - 1 else None
+        assert (span.home, span.away) == shown, f"{(span.home, span.away)} over {span.start_s:.1f}-{span.end_s:.1f} s"
     if width >= 480:
         assert _scores(state) == [(1, 0), (2, 0)]
         (change,) = state.bug.changes
