@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from soccer_highlights.dsp import decibels, power_spectrum, stream_frames
 from soccer_highlights.media.decode import AudioChunk
@@ -47,5 +48,8 @@ def stream_logmel(
     window = np.hanning(n_fft).astype(np.float32)
     filters = mel_filterbank(sample_rate, n_fft, n_mels)
     for frames in stream_frames(chunks, n_fft, round(hop_s * sample_rate), centre=True):
-        mel = power_spectrum(frames, window, n_fft) @ filters.T
+        # one BLAS thread: a product split over threads sums in another order, and the cached
+        # features of a Ray worker (one thread) must be byte-identical to a serial run's
+        with threadpool_limits(1, user_api="blas"):
+            mel = power_spectrum(frames, window, n_fft) @ filters.T
         yield np.maximum(decibels(mel), DB_FLOOR).astype(np.float32)
