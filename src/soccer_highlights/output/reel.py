@@ -168,6 +168,17 @@ def write_reel(
     problem = reel_problem(dest, sum(durations), spec.fps)
     if problem is None and streams:
         problem = _joins_problem(dest, ends, [round(d * spec.fps) for d in durations], spec.fps)
+    if problem is not None and streams:
+        # a copied reel whose pictures do not match the source (a damaged or truncated source can
+        # decode differently from a copied keyframe on): cut it again, every segment re-encoded
+        log.warning("%s: %s; cutting every segment again, re-encoded", dest, problem)
+        dest.unlink(missing_ok=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        again = write_reel(
+            segments, halves, dest, replace(spec, reencode=True), on_clip, chapter_titles, clip_names, burnt_titles
+        )
+        note = f"the copied reel did not match the source ({problem}): re-encoded"
+        return replace(again, cuts=[{"method": REENCODE, "note": note} for _ in segments])
     if problem is not None:
         dest.unlink(missing_ok=True)
         raise MediaError(f"{dest}: {problem}; the cuts are kept in {cache} and a re-run checks them again")
