@@ -67,17 +67,20 @@ def test_the_bbc_bug_in_boxes_changes_score_over_real_play(broadcasts: Path, boa
     assert state.bug.spans[0].start_s <= 10.0, "0-0 from one of the first reads"
 
 
-@pytest.mark.parametrize(("width", "keyframes_s"), [(360, 2), (640, 10), (1920, 2)])
+@pytest.mark.parametrize(("width", "keyframes_s"), [(320, 10), (360, 2), (640, 10), (1920, 2)])
 def test_the_arsenal_bug_at_other_sizes_and_keyframe_spacings(board, width: int, keyframes_s: int, tmp_path) -> None:
     """A small copy with keyframes 2 s apart, a mid-size one with keyframes 10 s apart (two in the
     clip), full HD: never a score the bug did not show; where the bug is large enough, 1-0 then 2-0
-    at the flip (``bench/scoreboard_layouts.py`` runs every size from 320 to 1920 px)."""
+    at the flip (``bench/scoreboard_layouts.py`` runs every size from 320 to 1920 px). At 320 px
+    the bug's text is 5 px tall: unread, and the note says so."""
     if not CLIP30.is_file():
         pytest.skip(f"real clip not found at {CLIP30}")
     state = _state(board, reencoded(CLIP30, tmp_path / f"clip30_{width}.mp4", width, keyframes_s))
     for span in state.bug.spans:  # 1-0 until the flip (its end is the new score's first read), 2-0 from it
         shown = (1, 0) if span.end_s <= CLIP30_FLIP_S + 1.5 else (2, 0) if span.start_s >= CLIP30_FLIP_S - 1 else None
         assert (span.home, span.away) == shown, f"{(span.home, span.away)} over {span.start_s:.1f}-{span.end_s:.1f} s"
+    if width < 360:
+        assert not state.readable and "too small to read its score" in state.bug.note, state.bug.note
     if width >= 480:
         assert _scores(state) == [(1, 0), (2, 0)]
         (change,) = state.bug.changes

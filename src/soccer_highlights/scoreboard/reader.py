@@ -60,6 +60,8 @@ class BugReading:
     """Where the bug is (None: no readable bug)."""
     reads: list[TimedRead]
     ocr_calls: int = 0
+    why: str | None = None
+    """Why no bug was read, where none was and the reason is more than "none found"."""
 
 
 def downscale(image: np.ndarray, factor: int) -> np.ndarray:
@@ -111,6 +113,8 @@ class BugReader:
         self.bug: Box | None = None
         """The bug's box, once found; ``rows``: its rows of text within it, each read as one line."""
         self.rows: tuple[Box, ...] | None = None
+        self.why: str | None = None
+        """Why no box was taken for the bug (see :func:`unread_why`)."""
         self.sparse = False
         """The input has too few keyframes to read the bug on (a short clip): it is looked at at
         ``SPARSE_LOOKS_FPS`` instead."""
@@ -146,7 +150,7 @@ class BugReader:
     def locate(self, video: Path, duration_s: float) -> tuple[Box | None, list[np.ndarray]]:
         """The bug's box and its grey crops on the sampled keyframes (None: no box reads as a score);
         its rows of text are kept for the reads (``self.rows``)."""
-        self.bug, self.rows = None, None
+        self.bug, self.rows, self.why = None, None, None
         n = self.config.locate_frames
         times = (np.arange(n) + 0.5) * duration_s / n
         sample = keyframes_near(video, times)
@@ -161,6 +165,7 @@ class BugReader:
         factor = max(1, frame_h // 240)
         persistence = edge_persistence([downscale(grey(f.rgb), factor) for f in sample])
         best: tuple[float, Box, tuple[Box, ...]] | None = None
+        texty: list[tuple[Box, list[Read]]] = []
         candidates = same_line(candidate_boxes(persistence, self.config.persistence, self.config.band))
         for small in candidates[:4]:
             box = small.scaled(factor, frame_h, frame_w)
@@ -175,11 +180,13 @@ class BugReader:
                 if _quality(again) >= _quality(reads):  # as good: the rows, cut closer to the text
                     rows, reads = found, again
             share = sum(r.score is not None for r in reads) / len(reads)
+            texty.append((box, reads))
             if share >= 0.3 and (best is None or share > best[0]):
                 best = (share, box, rows)
             if share > 0.5:  # most looks read as a score: the bug (the other boxes are not read)
                 break
         if best is None:
+            self.why = unread_why(texty)
             return None, []
         _, box, rows = best
         self.bug, self.rows = tightened(box, rows, frame_h, frame_w)
@@ -204,7 +211,7 @@ class BugReader:
         if box is None:
             if progress:
                 progress(duration_s)
-            return BugReading(duration_s, None, [], self.calls)
+            return BugReading(duration_s, None, [], self.calls, self.why)
         layout = BugLayout.learn(crops)
         reads, crops = self._read_keyframes(video, box, layout, progress)
         reads = self._read_before_changes(reads, crops, self._changes(reads, duration_s))
@@ -393,6 +400,30 @@ class BugReader:
         merged = {r.time_s: r for r in extra}
         merged.update({r.time_s: r for r in reads})
         return sorted(merged.values(), key=lambda r: r.time_s)
+
+
+SMALL_TEXT_PX = 12
+"""A box of lasting text this few pixels tall (or fewer) holds letters of five or six pixels: below
+what the recogniser (or an eye) tells apart. The real Arsenal bug at 320 px wide is 9 px tall and
+reads "ANG SVD AND 2E:03" for "ARL 1-0 AND 28:03"; at 360 px it is 10 px and reads right."""
+
+
+def unread_why(candidates: list[tuple[Box, list[Read]]]) -> str | None:
+    """Why none of the ``candidates`` (boxes of lasting edges, with their reads) was taken for the
+    bug, where the reads show a bug was there: a clock or team names read, or confident text in a
+    box too small for its score's digits to be told apart."""
+    for box, reads in candidates:
+        seen = [r for r in reads if r.clock_s is not None or r.teams is not None]
+        if not seen and not (box.height <= SMALL_TEXT_PX and any(r.text.strip() for r in reads)):
+            continue
+        where = f"at x {box.left}-{box.right}, y {box.top}-{box.bottom}"
+        if box.height <= SMALL_TEXT_PX:
+            return (
+                f"a bug {where} holds text only {box.height} px tall: too small to read its score "
+                "(a larger copy of the video would be read); the score is unknown"
+            )
+        return f"a bug {where} shows a clock or names, but its score was never read; the score is unknown"
+    return None
 
 
 def _quality(reads: list[Read]) -> tuple[int, int]:

@@ -34,7 +34,7 @@ from soccer_highlights.scoreboard.vote import Change, Clock, ScoreSpan, vote_clo
 
 log = logging.getLogger(__name__)
 CACHE_DIR = "scoreboard"
-FORMAT = 10
+FORMAT = 11
 """Bumped whenever reading or voting changes, so no cached reading outlives the code that made it."""
 SECOND_HALF_S = 45 * 60.0
 RESTART_S = 10.0
@@ -62,6 +62,8 @@ class BugState:
     teams: tuple[str, str] | None = None
     reads: int = 0
     ocr_calls: int = 0
+    why: str | None = None
+    """Why no bug was read, where the reader could tell (text too small, a score never read)."""
 
     @property
     def readable(self) -> bool:
@@ -70,6 +72,8 @@ class BugState:
     @property
     def note(self) -> str | None:
         """Why the half's score is not known, where it is not."""
+        if self.box is None and self.why:
+            return self.why
         if self.box is None:
             return "no text that stays put on the picture reads as a score bug"
         if not self.spans:
@@ -86,6 +90,7 @@ class BugState:
             "teams": list(self.teams) if self.teams else None,
             "reads": self.reads,
             "ocr_calls": self.ocr_calls,
+            "why": self.why,
         }
 
     @classmethod
@@ -103,6 +108,7 @@ class BugState:
             tuple(data["teams"]) if data.get("teams") else None,
             int(data.get("reads", 0)),
             int(data.get("ocr_calls", 0)),
+            data.get("why"),
         )
 
 
@@ -133,6 +139,7 @@ def read_bug(video: Path, config: ScoreboardConfig, progress: ProgressFn | None 
         teams,
         len(reading.reads),
         reading.ocr_calls,
+        reading.why,
     )
     try:
         atomic_write_json(cache, {"key": key, "state": state.to_json()})
