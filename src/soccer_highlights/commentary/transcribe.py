@@ -16,9 +16,11 @@ import importlib
 import json
 import logging
 import shutil
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -148,13 +150,7 @@ def transcribe_video(
     buffer: list[np.ndarray] = []
     start_s = 0.0
 
-    def flush(chunk_start: float) -> None:
-        audio = np.concatenate(buffer) if buffer else np.zeros(0, np.float32)
-        buffer.clear()
-        if len(audio) < SAMPLE_RATE // 2:
-            return
-        length_s = len(audio) / SAMPLE_RATE
-        clips = [{"start": float(t), "end": float(min(t + CLIP_S, length_s))} for t in np.arange(0.0, length_s, CLIP_S)]
+    def decode(audio: np.ndarray, clips: list[dict[str, float]]) -> list:
         segments, _ = batched.transcribe(
             audio,
             language=language,
@@ -165,9 +161,23 @@ def transcribe_video(
             beam_size=1,
             temperature=0.0,  # greedy only: the fallback to sampling made the same sound read differently
         )
+        return list(segments)
+
+    def flush(chunk_start: float) -> None:
+        audio = np.concatenate(buffer) if buffer else np.zeros(0, np.float32)
+        buffer.clear()
+        if len(audio) < SAMPLE_RATE // 2:
+            return
+        length_s = len(audio) / SAMPLE_RATE
+        clips = [{"start": float(t), "end": float(min(t + CLIP_S, length_s))} for t in np.arange(0.0, length_s, CLIP_S)]
+        found = decode(audio, clips)
+        if not vad:  # each clip's lost tail read again, once (see ``clip_lines``)
+            found, tails = clip_lines(found, clips)
+            if tails:
+                found += clip_lines(decode(audio, tails), tails)[0]
         lines.extend(
             Line(chunk_start + s.start, chunk_start + s.end, s.text.strip())
-            for s in segments
+            for s in sorted(found, key=lambda s: s.start)
             if s.text.strip() and heard(s.no_speech_prob, s.avg_logprob, s.compression_ratio)
         )
 
@@ -205,6 +215,37 @@ MIN_DISTINCT_LINES = 5
 """Commentary says many different things; Whisper looping on crowd noise says one or two
 (``We are the people of the world.`` x123). Real transcripts loop too ("Mike Dean" 599 times in one
 SoccerNet-Echoes half), but among hundreds of other lines."""
+
+
+LOST_TAIL_S = 3.0
+"""A clip whose lines end this long before the clip does is read again from its last line's end:
+batched, Whisper sometimes ends a clip early (on the real Arsenal clips, "from the right back to
+big" at 90-96 s, then nothing of the goal call at 100 s; read again from 95.8 s: "Oh goodness me,
+Alexis Sanchez, unstoppable"). Read one window at a time, Whisper would seek on from there itself."""
+
+
+def clip_lines(segments: Sequence[Any], clips: list[dict[str, float]]) -> tuple[list[Any], list[dict[str, float]]]:
+    """The lines of each clip that did not loop, and the lost tails to read again.
+
+    A clip whose lines together compress more than ``HIGH_COMPRESSION`` times is one line looped (on
+    the real clips, "It's going to be a little bit more than the game" 12 times over crowd noise in
+    30-57 s): all of it is dropped, as Whisper drops a window that compresses so (each line alone
+    compresses like speech). A clip whose lines stop ``LOST_TAIL_S`` before its end gives a tail."""
+    kept, tails = [], []
+    for clip in clips:
+        inside = [s for s in segments if clip["start"] <= s.start < clip["end"]]
+        if not inside or compression_ratio(" ".join(s.text.strip() for s in inside)) > HIGH_COMPRESSION:
+            continue
+        kept += inside
+        if clip["end"] - inside[-1].end > LOST_TAIL_S:
+            tails.append({"start": float(inside[-1].end), "end": clip["end"]})
+    return kept, tails
+
+
+def compression_ratio(text: str) -> float:
+    """How many times ``text`` shrinks under zlib: Whisper's measure of a looped line."""
+    data = text.encode("utf-8")
+    return len(data) / max(1, len(zlib.compress(data)))
 
 
 def heard(no_speech_prob: float, avg_logprob: float, compression_ratio: float) -> bool:
