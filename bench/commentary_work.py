@@ -37,6 +37,7 @@ from soccer_highlights.commentary.model import (
     LineModels,
     fit_line_models,
 )
+from soccer_highlights.soccernet.transcripts import Line
 
 HERE = Path(__file__).parent
 SHARED = HERE.parent.parent / "shared" / "data"
@@ -125,6 +126,67 @@ def tag_of(n_games: int | str | None) -> str:
     return "" if n_games is None else f"_{n_games}" if n_games == SPLIT else f"_n{n_games}"
 
 
+DEGRADE = {"keep": 0.85, "garble": 0.3, "lost_line": 0.1, "line_s": 2.0}
+"""How a small Whisper's transcript differs from Echoes' whisper_v3 on the real Arsenal clips
+(``bench/commentary_own_transcripts.json``: tiny.en and base wrote 80-95% as many words, of which
+71% were Echoes' words, names garbled; lines ~2 s against ~4 s; some stretches not heard at all):
+each line dropped whole with ``lost_line``, each word kept with ``keep``, a kept word of 4+ letters
+garbled (a letter replaced, dropped or doubled) with ``garble``, lines cut into ~``line_s`` pieces."""
+
+
+def degrade(lines: Sequence[Line], seed: int) -> list[Line]:
+    """A transcript as our own small Whisper might have written it (see :data:`DEGRADE`): synthetic,
+    from a real transcript and the degradation measured on real clips."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for line in lines:
+        if rng.random() < DEGRADE["lost_line"]:
+            continue
+        words = []
+        for word in line.text.split():
+            if rng.random() >= DEGRADE["keep"]:
+                continue
+            if len(word) >= 4 and rng.random() < DEGRADE["garble"]:
+                i, how = int(rng.integers(len(word))), rng.integers(3)
+                letter = "abcdefghijklmnopqrstuvwxyz"[int(rng.integers(26))]
+                word = word[:i] + (letter if how == 0 else "" if how == 1 else word[i] * 2) + word[i + 1 :]
+            words.append(word)
+        if not words:
+            continue
+        span = max(line.end_s - line.start_s, 0.1)
+        pieces = max(1, min(len(words), round(span / DEGRADE["line_s"])))
+        for j, chunk in enumerate(np.array_split(np.array(words, dtype=object), pieces)):
+            a = line.start_s + span * j / pieces
+            out.append(Line(a, a + span / pieces, " ".join(chunk)))
+    return out
+
+
+def degraded_halves(split: str) -> list[HalfLines]:
+    """The split protocol's halves (fold 0's train halves, every valid half) with degraded
+    transcripts (:func:`degrade`; the same labels), cached."""
+    path = WORK / f"halves_{split}{tag_of(SPLIT)}deg.pkl"
+    if path.is_file():
+        return pickle.loads(path.read_bytes())
+    clean = subset(SPLIT) if split == "train" else halves("valid")
+    out = []
+    for h in clean:
+        seed = int(hashlib.sha1(f"degrade:{h.game}:{h.half}".encode()).hexdigest()[:8], 16)
+        out.append(HalfLines.build(h.game, h.half, degrade(h.lines, seed), h.events))
+    path.write_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+    return out
+
+
+def degraded_stage(c: float) -> None:
+    """The degraded halves' line scores by the split protocol's line models."""
+    models = load_lines(WORK / f"lines_fold0_C{c:g}.npz")
+    for split in ("train", "valid"):
+        path = probs_path(split, c, f"{tag_of(SPLIT)}deg")
+        if not path.is_file():
+            data = degraded_halves(split)
+            path.write_bytes(pickle.dumps([models.probabilities(h) for h in data], protocol=pickle.HIGHEST_PROTOCOL))
+    log(f"C={c:g}: degraded halves' line scores done")
+
+
 def split_stage(c: float) -> None:
     """The split protocol's line scores: fold 0's train halves and every valid half, by the line
     models fitted on folds 1 and 2."""
@@ -175,5 +237,7 @@ if __name__ == "__main__":
         log(f"C={c:g}: {which} fitted")
     elif sys.argv[1] == "split":
         split_stage(float(sys.argv[2]))
+    elif sys.argv[1] == "degraded":
+        degraded_stage(float(sys.argv[2]))
     elif sys.argv[1] == "lines":
         line_stages(float(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else None)
