@@ -234,16 +234,24 @@ def test_two_jobs_queue_a_restart_interrupts_and_both_finish_then_a_recut(
         page = client.get(f"/jobs/{first}")
         assert page.status_code == 200 and 'id="review-data"' in page.text and f"const JOB_ID = {first};" in page.text
         assert f'<base href="/jobs/{first}/files/reel/">' in page.text and f"/jobs/{first}/source" in page.text
+        assert len(planned) >= 2, planned
         trimmed = dict(planned[0], end_s=round(planned[0]["end_s"] - 2.0, 3))
-        edit = {"format": 1, "edited": True, "segments": [trimmed]}
+        edit = {"format": 1, "edited": True, "segments": [trimmed, planned[1]]}
+        cuts = state / "jobs" / str(first) / ".cuts"
+        made = {p.name: p.stat().st_mtime_ns for p in cuts.glob("*.mkv")}
+        assert len(made) == len(planned), "the job's cuts are kept for its re-cuts"
         assert client.post(f"/api/jobs/{first}/recut", json=edit, headers=WRITE).status_code == 202
         recut = wait_for(client, first, ("done", "failed"))
         assert recut["state"] == "done" and recut["kind"] == "recut", recut
         assert all(f["url"].startswith(f"/jobs/{first}/files/edit/") for f in recut["files"])
+        after = {p.name: p.stat().st_mtime_ns for p in cuts.glob("*.mkv")}
+        kept = [name for name, when in made.items() if after.get(name) == when]
+        assert len(kept) == len(made) and len(after) == len(made) + 1, "only the trimmed segment was cut again"
         path = state / "jobs" / str(first) / "edit" / "reel.mp4"
         with av.open(str(path)) as container:
             frames = sum(1 for _ in container.decode(video=0))
-        assert abs(frames - round((trimmed["end_s"] - trimmed["start_s"]) * 25)) <= 1
+        planned_frames = sum(round((s["end_s"] - s["start_s"]) * 25) for s in (trimmed, planned[1]))
+        assert abs(frames - planned_frames) <= 2
         page = client.get(f"/jobs/{first}").text
         assert '"reel_url":"../edit/reel.mp4"' in page, "the page starts from the re-cut"
     videos = sorted(p.name for p in (state / "uploads").iterdir() if p.is_file())  # beside them: the bug's cache

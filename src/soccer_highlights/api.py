@@ -342,12 +342,16 @@ class Highlights:
         progress: ProgressCallback | None = None,
         clips: bool = False,
         titles: bool = False,
+        cut_cache: str | Path | None = None,
     ) -> ReelResult:
         """Cut every segment and join the cuts into one MP4 with a chapter per segment (raises
         NothingToCutError without segments); ``clips`` also writes each segment as an MP4 of its
         own beside it (``01_28m_goal_2-0.mp4``, ...); ``titles`` burns each segment's title into its
-        picture as a lower third (``28' Goal (2-0)``)."""
+        picture as a lower third (``28' Goal (2-0)``). ``cut_cache``: a folder where the cuts are
+        kept for the next reel of the same match (an edit re-cuts only the segments it changed)."""
         check_argument("path", path, str, Path)
+        if cut_cache is not None:
+            check_argument("cut_cache", cut_cache, str, Path)
         path = Path(path)
         self.match.require_videos()
         refuse_overwrite(path, force)
@@ -361,8 +365,9 @@ class Highlights:
 
         shown = self.titles() if titles else None
         return write_reel(
-            self.segments, self.match.halves, path, self.settings.reel, on_clip, self.titles(), names, shown
-        )
+            self.segments, self.match.halves, path, self.settings.reel, on_clip, self.titles(), names, shown,
+            Path(cut_cache) if cut_cache is not None else None,
+        )  # fmt: skip
 
     def write_timelines(
         self, out_dir: str | Path, formats: Sequence[str] = ("otio",), force: bool = False
@@ -387,22 +392,26 @@ class Highlights:
         exports: Sequence[str] = (),
         clips: bool = False,
         titles: bool = False,
+        cut_cache: str | Path | None = None,
     ) -> Outputs:
         """``reel.mp4`` with its chapters and ``chapters.txt`` (unless ``plan_only`` or nothing was
         planned), ``timeline.png``, ``review.html`` and ``segments.json`` in ``out_dir``, as one set;
-        ``exports`` adds timelines for editors (plan-only runs too), ``clips`` each segment as an MP4.
+        ``exports`` adds timelines for editors (plan-only runs too), ``clips`` each segment as an MP4;
+        ``cut_cache`` keeps the cuts in a folder of the caller's for the next reel (see ``write_reel``).
         Nothing is replaced without ``force``, and with it a stale reel is removed when this plan cuts nothing.
         Every argument is checked before any work (an unknown export is an error before cutting)."""
         check_argument("out_dir", out_dir, str, Path)
         exports = check_formats(exports)
         for name, flag in (("force", force), ("plan_only", plan_only), ("clips", clips), ("titles", titles)):
             check_argument(name, flag, bool)
+        if cut_cache is not None:
+            check_argument("cut_cache", cut_cache, str, Path)
         if progress is not None and not callable(progress):
             raise ConfigError(f"progress must be a function (stage, done, total), not {type(progress).__name__}")
         out_dir = Path(out_dir)
         with OutputLock(out_dir):
             clean_stale_partials(out_dir)
-            return self._write(out_dir, force, plan_only, progress, exports, clips, titles)
+            return self._write(out_dir, force, plan_only, progress, exports, clips, titles, cut_cache)
 
     def _write(
         self,
@@ -413,6 +422,7 @@ class Highlights:
         exports: Sequence[str],
         clips: bool,
         titles: bool = False,
+        cut_cache: str | Path | None = None,
     ) -> Outputs:
         cut = bool(self.segments) and not plan_only
         if cut or (exports and self.segments):
@@ -423,7 +433,7 @@ class Highlights:
         reel = None
         if cut:
             reel = self._finished_reel(record, out_dir) or self.write_reel(
-                out_dir / REEL_FILE, force=True, progress=progress, clips=clips, titles=titles
+                out_dir / REEL_FILE, force=True, progress=progress, clips=clips, titles=titles, cut_cache=cut_cache
             )
             record.done(REEL_FILE, reel_record(reel))
         if not cut and not plan_only:

@@ -2,7 +2,8 @@
 
 Cuts are cached under ``OUT/.clips`` by their half, times and spec, so a run that is interrupted
 (or re-run with a changed threshold) re-encodes only the cuts it has not made yet; the cache is
-removed once the reel is written.
+removed once the reel is written, unless the caller names a cache of its own to keep (the web app
+re-cutting an edit of the same match cuts only the segments the edit changed).
 """
 
 from __future__ import annotations
@@ -80,18 +81,21 @@ def write_reel(
     chapter_titles: Sequence[str] | None = None,
     clip_names: Sequence[str] | None = None,
     burnt_titles: Sequence[str] | None = None,
+    cut_cache: Path | None = None,
 ) -> ReelResult:
     """Cut and join ``segments`` (already in reel order) into ``dest``; with ``chapter_titles``
     (one per segment) the MP4 gets a chapter at each segment's start in it; with ``clip_names``
     each segment is also written beside the reel as an MP4 of its own, checked like the reel; with
-    ``burnt_titles`` each segment shows its title as a lower third."""
+    ``burnt_titles`` each segment shows its title as a lower third. Cuts are made in ``cut_cache``
+    and kept there for the next reel of the same source (by default in ``OUT/.clips``, removed
+    once the reel is whole)."""
     if not segments:
         raise NothingToCutError(f"{dest}: no segments to put in a reel")
     for i, seg in enumerate(segments):
         if seg.half not in halves or halves[seg.half].video is None:
             raise MediaError(f"segment {i} is in half {seg.half}, for which no video was given")
     videos = {h: half.video for h, half in halves.items() if half.video is not None}
-    cache = dest.parent / CLIP_CACHE
+    cache = cut_cache or dest.parent / CLIP_CACHE
     cache.mkdir(parents=True, exist_ok=True)
     clean_stale_partials(cache)
     identities = {h: quick_identity(v) for h, v in videos.items()}  # read once per video, not per cut
@@ -175,8 +179,9 @@ def write_reel(
         dest.unlink(missing_ok=True)
         shutil.rmtree(cache, ignore_errors=True)
         again = write_reel(
-            segments, halves, dest, replace(spec, reencode=True), on_clip, chapter_titles, clip_names, burnt_titles
-        )
+            segments, halves, dest, replace(spec, reencode=True), on_clip, chapter_titles, clip_names, burnt_titles,
+            cut_cache,
+        )  # fmt: skip
         note = f"the copied reel did not match the source ({problem}): re-encoded"
         return replace(again, cuts=[{"method": REENCODE, "note": note} for _ in segments])
     if problem is not None:
@@ -185,7 +190,8 @@ def write_reel(
     clips_kept = []
     for clip, name, duration in zip(clips, clip_names or (), durations, strict=False):
         clips_kept.append(write_single_clip(clip, dest.parent / name, duration, spec))
-    shutil.rmtree(cache, ignore_errors=True)
+    if cut_cache is None:
+        shutil.rmtree(cache, ignore_errors=True)
     return ReelResult(
         dest, sum(durations), clips_kept, [{k: c[k] for k in ("method", "note") if c.get(k)} for c in cuts]
     )

@@ -30,6 +30,8 @@ from soccer_highlights.web.db import Job, JobStore
 log = logging.getLogger(__name__)
 WORKER_MODULE = "soccer_highlights.web.worker"
 REEL_DIR, EDIT_DIR, LOG_FILE, EDITED_FILE = "reel", "edit", "worker.log", "segments.edited.json"
+CUT_CACHE = ".cuts"
+"""The job's cuts, kept for its re-cuts (a segment the edit left as it was is not cut again)."""
 """In a job's folder: the first run's outputs, the latest re-cut's, the worker's log, the edit."""
 
 

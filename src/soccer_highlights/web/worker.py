@@ -17,7 +17,7 @@ from pathlib import Path
 
 from soccer_highlights.errors import NothingToCutError, SoccerHighlightsError
 from soccer_highlights.web.db import JobStore
-from soccer_highlights.web.jobs import EDIT_DIR, EDITED_FILE, REEL_DIR, JobOptions, job_dir
+from soccer_highlights.web.jobs import CUT_CACHE, EDIT_DIR, EDITED_FILE, REEL_DIR, JobOptions, job_dir
 
 MIN_INTERVAL_S = 0.25
 """Progress is written at most this often (and at every change of stage)."""
@@ -55,7 +55,8 @@ def run(store: JobStore, state_dir: Path, job_id: int) -> None:
     report = Reporter(store, job_id)
     folder = job_dir(state_dir, job_id)
     reel_config = ReelConfig(aspect=options.aspect)
-    extras = {"exports": list(options.exports), "clips": options.clips}
+    # the job's cuts are kept for its re-cuts: an edit cuts only the segments it changed
+    extras = {"exports": list(options.exports), "clips": options.clips, "cut_cache": folder / CUT_CACHE}
     report("starting", 0, 1)
     if job.kind == "recut":
         found = highlights_from_segments(job.source, folder / EDITED_FILE, reel=reel_config)
