@@ -48,6 +48,10 @@ GOAL_IN_CLIP30_S = 1.0
         ("B B G LV 0I0 AST", (0, 0), ("LV", "AST"), None, None),  # a bar between boxed digits read as I
         ("BBG FOR OIO MNU", (0, 0), ("FOR", "MNU"), None, None),
         ("BI B G FUL 3 I0 WOL", (3, 0), ("FUL", "WOL"), None, None),
+        ("B B G FUL O I O WOL", (0, 0), ("FUL", "WOL"), None, None),  # the bar a token of its own
+        ("FUL 0 I 0 WOL", (0, 0), ("FUL", "WOL"), None, None),  # never 0-1: a lone bar is no side
+        ("FUL 3 I 0 WOL", (3, 0), ("FUL", "WOL"), None, None),  # never 3-1
+        ("B B G 0 I 0", None, None, None, None),  # no teams around it: unread, not 0-1
         ("B B B C BUR O O ARS", (0, 0), ("BUR", "ARS"), None, None),  # letters for zeros, between codes only
         ("JUV /0 - 0/ INT", (0, 0), ("JUV", "INT"), None, None),  # slanted bars around the score
         ("JUV 10-0/ INT 12:00", None, None, 720.0, None),  # "10": a slant read as 1, or ten goals: unread

@@ -59,6 +59,9 @@ _SIDE = rf"([{DIGITISH}/\\!]{{1,2}})"
 _SCORE = re.compile(rf"(?<![^\W_]){_SIDE}\s?({SEPARATORS}|\s)\s?{_SIDE}(?![^\W_])")
 _BARRED = re.compile(rf"(?<![^\W_])([{DIGITISH}])([{BARS}])([{DIGITISH}])(?![^\W_])")
 """Two digits in boxes of their own with the bar between the boxes read as a character (``0I0``)."""
+_SPACED_BAR = re.compile(rf"(?<![^\W_])([{DIGITISH}])\s([{THIN}])\s([{DIGITISH}])(?![^\W_])")
+"""The same with the bar read as a token of its own (``FUL O I O WOL`` of the BBC's boxed 0-0): the
+lone bar is the separator, never a side (``0 I 0`` is 0-0, not 0-1)."""
 _GLUED = re.compile(rf"(?<![^\W_])([{DIGITISH}])([{DIGITISH}])(?![^\W_])")
 """Two score digits with the separator between them lost (``ARL 10 AND``): the recogniser drops a
 small bug's thin dash often (on the real clips, most misreads of 0-0 and 1-0 were "00" and "10")."""
@@ -186,10 +189,12 @@ def _parse(line: str, text: str, confidence: float) -> tuple[Read, tuple[int, in
 def _score(rest: str) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None:
     """The score in ``rest`` (the clock and brackets blanked out): its two sides, the indices of
     their digits, and its span; None where nothing there is a score."""
+    if barred := _between_codes(rest, [_SPACED_BAR]):
+        return barred
     for match in _SCORE.finditer(rest):
         home, i = _side(match.group(1), match.start(1), inner_last=True)
         away, j = _side(match.group(3), match.start(3), inner_last=False)
-        if home is None or away is None:
+        if home is None or away is None or _lone_bar(rest, match):
             continue
         if match.group(2).isspace() and not any(c.isdigit() for c in match.group(1) + match.group(3)):
             # "O D" or "S O" apart is letters, not a score ("O°D" around a dash is one), but
@@ -198,19 +203,34 @@ def _score(rest: str) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]
             if not (left and right and _CODE.match(left[-1]) and _CODE.match(right[0])):
                 continue
         return (home, away), (i, j), (match.start(), match.end())
-    for pattern, strict in ((_BARRED, False), (_GLUED, True)):  # the glued: codes on both sides
+    return _between_codes(rest, [_BARRED, _GLUED])
+
+
+def _between_codes(
+    rest: str, patterns: list[re.Pattern]
+) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None:
+    """A score of two digits around a bar (or glued: ``_GLUED``, always strict) that stands between
+    two team names; letters alone ("OIO", "O I O") stand for digits only between two three-letter codes."""
+    for pattern in patterns:
         for match in pattern.finditer(rest):
             first, last = match.group(1), match.group(match.lastindex)
             a, b = first.translate(AS_DIGIT), last.translate(AS_DIGIT)
             if not (a.isdigit() and b.isdigit()):
                 continue
-            # letters alone ("OIO") stand for digits only between two three-letter codes
-            strict = strict or not any(c.isdigit() for c in match.group(0))
+            strict = pattern is _GLUED or not any(c.isdigit() for c in match.group(0))
             left, right = rest[: match.start()].split(), rest[match.end() :].split()
             code = _CODE if strict else _TEAM
             if left and right and code.match(left[-1]) and code.match(right[0]):
                 return (int(a), int(b)), (match.start(1), match.start(match.lastindex)), (match.start(), match.end())
     return None
+
+
+def _lone_bar(rest: str, match: re.Match) -> bool:
+    """Whether a side of this score is a bar standing alone between two digits (``0 I 0``): the
+    separator of digits in boxes, read as a token, not a side of ``0 I`` or ``I 0``."""
+    after = re.match(rf"\s([{DIGITISH}])(?![^\W_])", rest[match.end() :])
+    before = re.search(rf"(?<![^\W_])([{DIGITISH}])\s$", rest[: match.start()])
+    return (match.group(3) in THIN and after is not None) or (match.group(1) in THIN and before is not None)
 
 
 def _side(chars: str, at: int, inner_last: bool) -> tuple[int | None, int]:
