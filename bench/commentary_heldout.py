@@ -219,8 +219,9 @@ def predictions(
     data: Sequence[HalfLines], members: Sequence[Design], classes: Sequence[str], where: str,
     smooth_s: float = SMOOTH_S, alpha: float = HALF_RANK_ALPHA, n_games: int | None = None,
 ) -> list[list[Prediction]]:  # fmt: skip
+    pairs = [d if isinstance(d, tuple) else (where, d) for d in members]  # a member may name its own where
     per_class = {
-        label: [pickle.loads(curves_path(where, d, label, n_games).read_bytes()) for d in members] for label in classes
+        label: [pickle.loads(curves_path(w, d, label, n_games).read_bytes()) for w, d in pairs] for label in classes
     }
     out = []
     for i, half in enumerate(data):
@@ -272,20 +273,25 @@ def ship(members: Sequence[Design], path, protocol: str | None = None, only: Seq
         lines = os.environ.get("LINES", "").replace("C?", f"C{design.c:g}") or lines  # e.g. lines_all_C?.npz
         built.append(Member(load_lines(WORK / lines), trees))
         log(f"ship: member {design}")
-    line_games = sorted({h.game for h in halves("train") if cv_fold(h.game) != 0}) if protocol == SPLIT else []
     if only is not None:  # a worker's share of the trees, cached
         return
+    everything = [h.game for h in halves("train") + halves("valid") if h.game != ARSENAL]
+    line_games = sorted({h.game for h in halves("train") if cv_fold(h.game) != 0}) if protocol == SPLIT else []
+    line_games = sorted(set(everything)) if "lines_all" in os.environ.get("LINES", "") else line_games
     meta = {"classes": list(CLASSES), "halves": len(data), "games": sorted({h.game for h in data} | set(line_games)),
-            "tree_games": sorted({h.game for h in data}), "protocol": protocol or "all",
+            "tree_games": sorted({h.game for h in data}), "line_games": len(line_games) or len(set(everything)),
+            "protocol": protocol or "all", "lines": os.environ.get("LINES", "") or "by protocol",
             "designs": [asdict(d) for d in members], "smooth_s": SMOOTH_S, "alpha": HALF_RANK_ALPHA}  # fmt: skip
     SpotterWeights(tuple(built), meta).save(path)
 
 
 BASELINE = "f93f8f2 design (members C=1 and C=4)"
 """The design shipped at the start of this round (commit f93f8f2), trained the same way as the others."""
+RELINED = "members C=1 (its line models refitted on all 288 train games, its trees kept) and C=4"
 SETS = {
     BASELINE: ["base_c1", "base_c4"],
     **{name: [name] for name in DESIGNS},
+    RELINED: ["valid_trainlines:base_c1", "valid:base_c4"],
 }
 """Ensembles scored (members' probabilities averaged): the baseline, every design alone, and
 ensembles named in ``COMBOS``."""
@@ -330,8 +336,11 @@ def report() -> dict:
     for where in WHERES:
         results = {}
         for name, members in SETS.items():
-            designs = [DESIGNS[m] for m in members]
-            classes = [c for c in CLASSES if all(curves_path(where, d, c, SPLIT).is_file() for d in designs)]
+            if any(":" in m for m in members) and where != "valid":
+                continue  # members of their own where: scored with valid's
+            designs = [(m.split(":")[0], DESIGNS[m.split(":")[1]]) if ":" in m else DESIGNS[m] for m in members]
+            pairs = [d if isinstance(d, tuple) else (where, d) for d in designs]
+            classes = [c for c in CLASSES if all(curves_path(w, d, c, SPLIT).is_file() for w, d in pairs)]
             if classes:
                 results[name] = score(designs, classes, where, n_games=SPLIT)
                 if len(classes) == len(CLASSES):
