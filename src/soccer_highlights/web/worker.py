@@ -9,6 +9,7 @@ what the page shows; anything else is a bug, its traceback goes to the job's ``w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -79,9 +80,19 @@ def run(store: JobStore, state_dir: Path, job_id: int) -> None:
         raise NothingToCutError(f"{job.name}: nothing to cut: {found.why_empty()} ({outputs.timeline.name})")
 
 
+def yield_cpu() -> None:
+    """Lower this process's priority (and its children's) below the web server's. On Linux a process
+    in a session of its own (as the worker is) is also a scheduling group of its own, and niceness
+    only ranks processes within a group: the group's own niceness is set too, where the kernel offers
+    it (``/proc/self/autogroup``); elsewhere niceness alone."""
+    os.nice(NICENESS)
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text(str(NICENESS))
+
+
 def main(argv: list[str]) -> int:
     state_dir, job_id = Path(argv[0]), int(argv[1])
-    os.nice(NICENESS)
+    yield_cpu()
     store = JobStore(state_dir)
     try:
         run(store, state_dir, job_id)
